@@ -1,0 +1,64 @@
+import path from 'node:path';
+import type { Settings } from './schema.ts';
+
+export interface Brand { name: string; logoUrl?: string; color: string }
+
+/** The validated, resolved configuration every factory receives. */
+export interface Config {
+  production: boolean;
+  issuer: string;
+  port: number;
+  host: string;
+  trustProxy: boolean;
+  databaseUrl?: string;
+  redisUrl?: string;
+  redisKeyPrefix: string;
+  dataDir: string;
+  importFile?: string;
+  keysFile: string;
+  inlineJwks?: string;
+  cookieKeys?: string[];
+  logLevel: Settings['LOG_LEVEL'];
+  brand: Brand;
+  defaultResource: string;
+  defaultResourceScopes: string;
+  ttl: { accessToken: number; idToken: number; refreshToken: number; session: number };
+  limits: { loginPerIpPerMinute: number; lockoutThreshold: number; lockoutSeconds: number; hashQueue: number };
+}
+
+export function toConfig(s: Settings, cwd: string): Config {
+  const production = s.NODE_ENV === 'production';
+  const dataDir = path.resolve(cwd, s.GATEHOUSE_DATA_DIR);
+  const issuer = s.ISSUER.replace(/\/$/, '');
+  return {
+    production,
+    issuer,
+    port: s.PORT,
+    host: s.HOST,
+    trustProxy: s.TRUST_PROXY,
+    databaseUrl: s.DATABASE_URL,
+    redisUrl: s.REDIS_URL,
+    redisKeyPrefix: s.REDIS_KEY_PREFIX,
+    dataDir,
+    importFile: s.GATEHOUSE_IMPORT && path.resolve(cwd, s.GATEHOUSE_IMPORT),
+    keysFile: path.resolve(cwd, s.GATEHOUSE_KEYS_FILE ?? (production ? 'keys/jwks.json' : path.join(dataDir, 'jwks.json'))),
+    inlineJwks: s.GATEHOUSE_JWKS,
+    cookieKeys: s.COOKIE_KEYS?.split(',').map((k) => k.trim()).filter(Boolean),
+    logLevel: s.LOG_LEVEL,
+    brand: { name: s.BRAND_NAME, logoUrl: s.BRAND_LOGO_URL, color: s.BRAND_COLOR },
+    defaultResource: s.DEFAULT_RESOURCE ?? `${issuer}/api`,
+    defaultResourceScopes: s.DEFAULT_RESOURCE_SCOPES,
+    ttl: {
+      accessToken: s.ACCESS_TOKEN_TTL,
+      idToken: s.ID_TOKEN_TTL,
+      refreshToken: s.REFRESH_TOKEN_TTL,
+      session: s.SESSION_TTL,
+    },
+    limits: {
+      loginPerIpPerMinute: s.LOGIN_RATE_LIMIT,
+      lockoutThreshold: s.LOCKOUT_THRESHOLD,
+      lockoutSeconds: s.LOCKOUT_SECONDS,
+      hashQueue: s.PASSWORD_HASH_QUEUE,
+    },
+  };
+}

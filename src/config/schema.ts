@@ -1,0 +1,51 @@
+import { z } from 'zod';
+
+// Every setting Gatehouse reads from the environment: its type, default and meaning.
+// Only src/config reads process.env; everything else receives a Config.
+
+const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => ['true', '1', 'yes'].includes(v));
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const url = z.url({ protocol: /^https?$/ });
+
+export const settings = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development')
+    .describe('production refuses to start without real secrets, keys and database'),
+  ISSUER: url.default('http://localhost:3000')
+    .describe('public base URL; the OpenID issuer identifier'),
+  PORT: int(0, 65535).default(3000).describe('TCP port to listen on'),
+  HOST: z.string().min(1).default('127.0.0.1').describe('interface to listen on'),
+  TRUST_PROXY: bool.default(false)
+    .describe('trust X-Forwarded-* headers from a reverse proxy in front of Gatehouse'),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional()
+    .describe('PostgreSQL connection URL; unset starts the embedded PostgreSQL'),
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional()
+    .describe('Redis URL for sessions, codes and rate limits; unset keeps them in PostgreSQL and in process'),
+  REDIS_KEY_PREFIX: z.string().default('gatehouse:').describe('prefix of every Redis key'),
+  GATEHOUSE_DATA_DIR: z.string().min(1).default('data')
+    .describe('embedded database, generated development secrets and keys'),
+  GATEHOUSE_IMPORT: z.string().min(1).optional().describe('import file applied at start'),
+  GATEHOUSE_KEYS_FILE: z.string().min(1).optional()
+    .describe('private JWKS file; default keys/jwks.json in production, DATA_DIR/jwks.json otherwise'),
+  GATEHOUSE_JWKS: z.string().min(1).optional().describe('private JWKS as JSON, instead of a keys file'),
+  COOKIE_KEYS: z.string().optional()
+    .describe('comma-separated cookie signing secrets (32+ characters each), newest first; required in production'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  BRAND_NAME: z.string().min(1).max(60).default('Gatehouse').describe('name shown on pages'),
+  BRAND_LOGO_URL: url.optional().describe('logo shown on pages'),
+  BRAND_COLOR: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour like #1f6feb').default('#1f6feb')
+    .describe('accent colour of pages'),
+  DEFAULT_RESOURCE: z.url().optional()
+    .describe('RFC 8707 resource for client_credentials tokens that name none; default ISSUER/api'),
+  DEFAULT_RESOURCE_SCOPES: z.string().default('api').describe('scopes the default resource accepts'),
+  ACCESS_TOKEN_TTL: int(60, 86400).default(3600).describe('access token lifetime, seconds'),
+  ID_TOKEN_TTL: int(60, 86400).default(3600).describe('ID token lifetime, seconds'),
+  REFRESH_TOKEN_TTL: int(300, 31536000).default(1209600).describe('refresh token lifetime, seconds'),
+  SESSION_TTL: int(300, 31536000).default(1209600).describe('sign-in session lifetime, seconds'),
+  LOGIN_RATE_LIMIT: int(1, 100000).default(30).describe('sign-in attempts per IP address per minute'),
+  LOCKOUT_THRESHOLD: int(1, 1000).default(5).describe('failed sign-ins that lock an account'),
+  LOCKOUT_SECONDS: int(1, 86400).default(900).describe('how long a locked account stays locked'),
+  PASSWORD_HASH_QUEUE: int(0, 10000).default(32)
+    .describe('sign-ins that may wait for a password hash slot before answering 429'),
+});
+
+export type Settings = z.infer<typeof settings>;

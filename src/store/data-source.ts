@@ -1,0 +1,25 @@
+import { DataSource } from 'typeorm';
+import { AccountEntity } from './entities/account.ts';
+import { ClientEntity } from './entities/client.ts';
+import { OidcModelEntity } from './entities/oidc-model.ts';
+import { Initial1764000000000 } from './migrations/1764000000000-initial.ts';
+
+export const entities = [AccountEntity, ClientEntity, OidcModelEntity];
+export const migrations = [Initial1764000000000];
+
+/** The one DataSource definition; the schema only ever changes through migrations. */
+export function createDataSource(url: string): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url,
+    entities,
+    migrations,
+    migrationsTableName: 'migrations',
+    uuidExtension: 'pgcrypto', // gen_random_uuid(), built into PostgreSQL 13+
+    installExtensions: false,
+    synchronize: false,
+    migrationsRun: false,
+    logging: false,
+    extra: { max: 20, connectionTimeoutMillis: 5000 },
+  });
+}
