@@ -1,0 +1,18 @@
+/** Counts attempts per key (an IP address, an email) in a window; src/store implements it. */
+export interface AttemptLimiter {
+  /** Records one attempt; answers seconds to wait when the key is now over its limit, else 0. */
+  hit(key: string): Promise<number>;
+  /** Seconds until the key may try again; 0 when it may now. */
+  blockedFor(key: string): Promise<number>;
+  /** Blocks the key for the given seconds. */
+  block(key: string, seconds: number): Promise<void>;
+  reset(key: string): Promise<void>;
+}
+
+export interface LimiterOptions {
+  name: string;
+  points: number;
+  durationSeconds: number;
+}
+
+export type LimiterFactory = (options: LimiterOptions) => AttemptLimiter;

@@ -1,0 +1,19 @@
+/**
+ * An error with a stable code, the HTTP status it maps to, and whether its message is safe to show.
+ * One handler (src/http/errors.ts) renders it: HTML for browsers, JSON for APIs.
+ */
+export class AppError extends Error {
+  readonly code: string;
+  readonly status: number;
+  readonly expose: boolean;
+  /** Seconds the client should wait before retrying (sent as Retry-After). */
+  readonly retryAfter?: number;
+
+  constructor(code: string, status: number, message: string, options: { expose?: boolean; retryAfter?: number } = {}) {
+    super(message);
+    this.code = code;
+    this.status = status;
+    this.expose = options.expose ?? status < 500;
+    this.retryAfter = options.retryAfter;
+  }
+}
