@@ -1,0 +1,66 @@
+import Koa from 'koa';
+import mount from 'koa-mount';
+import type Provider from 'oidc-provider';
+import type { Logger } from 'pino';
+import type { Config } from './config/config.ts';
+import { createAccountService, type AccountService } from './accounts/account-service.ts';
+import { PasswordHasher } from './accounts/password-hasher.ts';
+import { createClientService, type ClientService } from './clients/client-service.ts';
+import { createAssetsRouter } from './http/assets.ts';
+import { createCsrf } from './http/csrf.ts';
+import { errorHandler } from './http/errors.ts';
+import { securityHeaders } from './http/security-headers.ts';
+import { createRenderer } from './http/views.ts';
+import { createInteractionsRouter } from './interactions/routes.ts';
+import { loadCookieKeys, loadSigningKeys } from './keys/load-keys.ts';
+import { providerJwks } from './keys/signing-keys.ts';
+import { createProvider } from './provider/create-provider.ts';
+import { openStore, type Store } from './store/open-store.ts';
+
+/** Storage, keys, the authorization server and the services: everything but HTTP. */
+export interface Core {
+  config: Config;
+  store: Store;
+  provider: Provider;
+  accounts: AccountService;
+  clients: ClientService;
+  cookieKeys: string[];
+  close(): Promise<void>;
+}
+
+export async function createCore(config: Config, mode: 'serve' | 'share'): Promise<Core> {
+  const store = await openStore(config, { mode });
+  try {
+    await store.migrate();
+    const cookieKeys = loadCookieKeys(config);
+    const render = createRenderer(config.brand, config.production);
+    const accounts = createAccountService({
+      store: store.accounts, hasher: new PasswordHasher(config.limits.hashQueue), limiters: store.limiters, limits: config.limits,
+    });
+    const provider = createProvider({
+      config, jwks: providerJwks(await loadSigningKeys(config)), cookieKeys, adapter: store.adapter, accounts, render,
+    });
+    const clients = createClientService(store.clients, (metadata) => provider.Client.validate(metadata));
+    return { config, store, provider, accounts, clients, cookieKeys, close: () => store.close() };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}
+
+/** The HTTP application: our routes first, oidc-provider mounted last. */
+export function createApp(core: Core, log: Logger): Koa {
+  const { config, provider, accounts } = core;
+  const render = createRenderer(config.brand, config.production);
+  const app = new Koa({ proxy: config.trustProxy });
+  app.silent = true;
+  app.use(securityHeaders({ issuer: config.issuer, logoUrl: config.brand.logoUrl }));
+  app.use(errorHandler(render, log));
+  const routers = [
+    createAssetsRouter(config.brand),
+    createInteractionsRouter({ provider, accounts, csrf: createCsrf(core.cookieKeys[0]!), render }),
+  ];
+  for (const router of routers) app.use(router.routes()).use(router.allowedMethods());
+  app.use(mount(provider));
+  return app;
+}

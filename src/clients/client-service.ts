@@ -1,0 +1,48 @@
+import crypto from 'node:crypto';
+import { AppError } from '../app-error.ts';
+import type { ClientMetadata, ClientStore } from './client-store.ts';
+
+/** Checks metadata the way the authorization server will read it; throws with the reason. */
+export type ClientValidator = (metadata: ClientMetadata) => Promise<void>;
+
+const SECRET_METHODS = new Set(['client_secret_basic', 'client_secret_post', 'client_secret_jwt']);
+
+export type ClientService = ReturnType<typeof createClientService>;
+
+export function createClientService(store: ClientStore, validator: ClientValidator) {
+  /** Validated, JSON-clean metadata; a secret is generated when the auth method needs one. */
+  async function prepare(input: Record<string, unknown>): Promise<ClientMetadata> {
+    const metadata = JSON.parse(JSON.stringify(input)) as ClientMetadata;
+    if (typeof metadata.client_id !== 'string' || !metadata.client_id) {
+      throw new AppError('invalid_client_metadata', 400, 'client_id is required');
+    }
+    const method = (metadata.token_endpoint_auth_method as string | undefined) ?? 'client_secret_basic';
+    if (SECRET_METHODS.has(method) && metadata.client_secret === undefined) {
+      metadata.client_secret = crypto.randomBytes(32).toString('base64url');
+    }
+    try {
+      await validator(metadata);
+    } catch (error) {
+      const reason = (error as { error_description?: string }).error_description ?? (error as Error).message;
+      throw new AppError('invalid_client_metadata', 400, reason);
+    }
+    return metadata;
+  }
+
+  return {
+    prepare,
+    list: () => store.list(),
+    find: (clientId: string) => store.find(clientId),
+    async create(input: Record<string, unknown>): Promise<ClientMetadata> {
+      const metadata = await prepare(input);
+      if (await store.find(metadata.client_id)) {
+        throw new AppError('client_exists', 409, `a client with client_id ${metadata.client_id} already exists`);
+      }
+      await store.save(metadata);
+      return metadata;
+    },
+    async delete(clientId: string): Promise<void> {
+      if (!(await store.delete(clientId))) throw new AppError('client_not_found', 404, `no client with client_id ${clientId}`);
+    },
+  };
+}

@@ -1,0 +1,106 @@
+import Router from '@koa/router';
+import { bodyParser } from '@koa/bodyparser';
+import type { Context } from 'koa';
+import type Provider from 'oidc-provider';
+import { errors } from 'oidc-provider';
+import { AppError } from '../app-error.ts';
+import type { AccountService } from '../accounts/account-service.ts';
+import type { Csrf } from '../http/csrf.ts';
+import type { Render } from '../http/views.ts';
+import { grantConsent, requestedAccess } from './consent.ts';
+
+interface Deps {
+  provider: Provider;
+  accounts: AccountService;
+  csrf: Csrf;
+  render: Render;
+}
+
+/** Login and consent pages in oidc-provider's interaction pipeline (login → consent). */
+export function createInteractionsRouter({ provider, accounts, csrf, render }: Deps): Router {
+  const router = new Router({ prefix: '/interaction/:uid' });
+  const form = bodyParser({ enableTypes: ['form'], formLimit: '16kb' });
+
+  const details = async (ctx: Context) => {
+    try {
+      const interaction = await provider.interactionDetails(ctx.req, ctx.res);
+      if (interaction.uid !== ctx.params.uid) throw new errors.SessionNotFound('interaction mismatch');
+      return interaction;
+    } catch (error) {
+      if (error instanceof errors.SessionNotFound) {
+        throw new AppError('interaction_expired', 400, 'This sign-in page has expired. Go back to the application and start again.');
+      }
+      throw error;
+    }
+  };
+  const clientName = async (clientId: unknown) => {
+    const client = typeof clientId === 'string' ? await provider.Client.find(clientId) : undefined;
+    return client?.clientName ?? client?.clientId;
+  };
+  const checkCsrf = (ctx: Context) => {
+    if (!csrf.verify(ctx.params.uid!, (ctx.request.body as Record<string, unknown>)?.csrf)) {
+      throw new AppError('csrf', 403, 'The form has expired or did not come from this site. Go back and try again.');
+    }
+  };
+  const finish = async (ctx: Context, result: Parameters<Provider['interactionResult']>[2]) => {
+    ctx.status = 303;
+    ctx.redirect(await provider.interactionResult(ctx.req, ctx.res, result, { mergeWithLastSubmission: false }));
+  };
+  const loginPage = async (ctx: Context, interaction: Awaited<ReturnType<typeof details>>, extra = {}) => {
+    ctx.type = 'html';
+    ctx.body = render('login', {
+      uid: interaction.uid, csrf: csrf.tokenFor(interaction.uid), client: await clientName(interaction.params.client_id),
+      email: interaction.params.login_hint, title: 'Sign in', ...extra,
+    });
+  };
+
+  router.get('/', async (ctx) => {
+    const interaction = await details(ctx);
+    ctx.set('Cache-Control', 'no-store');
+    if (interaction.prompt.name === 'login') return loginPage(ctx, interaction);
+    if (interaction.prompt.name === 'consent') {
+      const account = await accounts.findById(interaction.session!.accountId);
+      ctx.type = 'html';
+      ctx.body = render('consent', {
+        uid: interaction.uid, csrf: csrf.tokenFor(interaction.uid), client: await clientName(interaction.params.client_id),
+        scopes: requestedAccess(interaction), email: account?.email, title: 'Allow access',
+      });
+      return;
+    }
+    throw new AppError('unknown_prompt', 400, `Gatehouse cannot handle the "${interaction.prompt.name}" step.`);
+  });
+
+  router.post('/login', form, async (ctx) => {
+    const interaction = await details(ctx);
+    checkCsrf(ctx);
+    const { email, password } = ctx.request.body as Record<string, unknown>;
+    if (interaction.prompt.name !== 'login') throw new AppError('wrong_step', 400, 'This sign-in step is already done.');
+    if (typeof email !== 'string' || typeof password !== 'string' || !email || !password) {
+      ctx.status = 400;
+      return loginPage(ctx, interaction, { error: 'Enter your email and password.', email });
+    }
+    try {
+      const account = await accounts.authenticate(email, password, ctx.ip);
+      await finish(ctx, { login: { accountId: account.id, amr: ['pwd'] } });
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      ctx.status = error.status;
+      if (error.retryAfter) ctx.set('Retry-After', String(error.retryAfter));
+      await loginPage(ctx, interaction, { error: error.message, email });
+    }
+  });
+
+  router.post('/consent', form, async (ctx) => {
+    const interaction = await details(ctx);
+    checkCsrf(ctx);
+    if (interaction.prompt.name !== 'consent') throw new AppError('wrong_step', 400, 'This consent step is already done.');
+    await finish(ctx, await grantConsent(provider, interaction));
+  });
+
+  router.get('/abort', async (ctx) => {
+    await details(ctx);
+    await finish(ctx, { error: 'access_denied', error_description: 'The user cancelled the request.' });
+  });
+
+  return router;
+}

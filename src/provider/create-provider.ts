@@ -1,0 +1,80 @@
+import Provider, { type Adapter, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import type { Config } from '../config/config.ts';
+import type { Render } from '../http/views.ts';
+import { CLAIMS_BY_SCOPE, findAccount, type AccountLookup } from './find-account.ts';
+import { loadExistingGrant } from './first-party-grant.ts';
+import { resourceIndicators } from './resources.ts';
+
+export interface ProviderDeps {
+  config: Config;
+  jwks: { keys: object[] };
+  cookieKeys: string[];
+  adapter: (model: string) => Adapter;
+  accounts: AccountLookup;
+  render: Render;
+}
+
+/** oidc-provider, configured for OAuth 2.1 and the OAuth security BCP (RFC 9700). */
+export function createProvider({ config, jwks, cookieKeys, adapter, accounts, render }: ProviderDeps): Provider {
+  const clientName = (ctx: KoaContextWithOIDC) => ctx.oidc.client?.clientName ?? ctx.oidc.client?.clientId;
+  const configuration: Configuration = {
+    adapter,
+    jwks: jwks as Configuration['jwks'],
+    cookies: { keys: cookieKeys },
+    findAccount: findAccount(accounts),
+    claims: CLAIMS_BY_SCOPE,
+    scopes: ['openid', 'offline_access', 'profile', 'email', 'roles'],
+    responseTypes: ['code'], // OAuth 2.1: no implicit or hybrid flows
+    // RFC 9700 §2.1.1: PKCE for every client; oidc-provider accepts S256 only.
+    pkce: { required: () => true },
+    // RFC 9700 §4.14.2: refresh tokens rotate; a reused one revokes the whole grant.
+    rotateRefreshToken: () => true,
+    extraClientMetadata: {
+      properties: ['first_party'],
+      validator(_ctx, key, value) {
+        if (key === 'first_party' && value !== undefined && typeof value !== 'boolean') {
+          throw new Error('first_party must be a boolean');
+        }
+      },
+    },
+    loadExistingGrant: loadExistingGrant as Configuration['loadExistingGrant'],
+    features: {
+      devInteractions: { enabled: false },
+      clientCredentials: { enabled: true },
+      introspection: { enabled: true },
+      revocation: { enabled: true },
+      userinfo: { enabled: true },
+      resourceIndicators: resourceIndicators(config) as NonNullable<Configuration['features']>['resourceIndicators'],
+      rpInitiatedLogout: {
+        enabled: true,
+        async logoutSource(ctx, form) {
+          ctx.type = 'html';
+          ctx.body = render('logout', { form, client: clientName(ctx), title: 'Sign out' });
+        },
+        async postLogoutSuccessSource(ctx) {
+          ctx.type = 'html';
+          ctx.body = render('logged-out', { client: clientName(ctx), title: 'Signed out' });
+        },
+      },
+    },
+    interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+    async renderError(ctx, out) {
+      ctx.type = 'html';
+      ctx.body = render('error', { message: out.error_description ?? 'The request could not be completed.', code: out.error });
+    },
+    ttl: {
+      AccessToken: config.ttl.accessToken,
+      ClientCredentials: config.ttl.accessToken,
+      IdToken: config.ttl.idToken,
+      RefreshToken: config.ttl.refreshToken,
+      Session: config.ttl.session,
+      Grant: config.ttl.refreshToken,
+      AuthorizationCode: 60,
+      Interaction: 3600,
+    },
+    clientBasedCORS: () => false,
+  };
+  const provider = new Provider(config.issuer, configuration);
+  provider.proxy = config.trustProxy;
+  return provider;
+}

@@ -1,0 +1,32 @@
+import type { FindAccount } from 'oidc-provider';
+import type { Account } from '../accounts/account.ts';
+
+export interface AccountLookup {
+  findById(id: string): Promise<Account | undefined>;
+}
+
+/** Claims Gatehouse releases, by scope (OIDC Core §5.4); `roles` is Gatehouse's own. */
+export const CLAIMS_BY_SCOPE = {
+  openid: ['sub'],
+  profile: ['name', 'updated_at'],
+  email: ['email', 'email_verified'],
+  roles: ['roles'],
+};
+
+export function findAccount(accounts: AccountLookup): FindAccount {
+  return async (_ctx, sub) => {
+    const account = await accounts.findById(sub);
+    if (!account || account.disabled) return undefined;
+    return {
+      accountId: account.id,
+      claims: async () => ({
+        sub: account.id,
+        email: account.email,
+        email_verified: account.emailVerified,
+        ...(account.name ? { name: account.name } : {}),
+        updated_at: Math.floor(account.updatedAt.getTime() / 1000),
+        roles: account.roles,
+      }),
+    };
+  };
+}
