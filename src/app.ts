@@ -10,7 +10,7 @@ import { createAssetsRouter } from './http/assets.ts';
 import { createCsrf } from './http/csrf.ts';
 import { errorHandler } from './http/errors.ts';
 import { securityHeaders } from './http/security-headers.ts';
-import { createRenderer } from './http/views.ts';
+import { createRenderer, type Render } from './http/views.ts';
 import { createInteractionsRouter } from './interactions/routes.ts';
 import { loadCookieKeys, loadSigningKeys } from './keys/load-keys.ts';
 import { providerJwks } from './keys/signing-keys.ts';
@@ -24,6 +24,8 @@ export interface Core {
   provider: Provider;
   accounts: AccountService;
   clients: ClientService;
+  hasher: PasswordHasher;
+  render: Render;
   cookieKeys: string[];
   close(): Promise<void>;
 }
@@ -34,14 +36,13 @@ export async function createCore(config: Config, mode: 'serve' | 'share'): Promi
     await store.migrate();
     const cookieKeys = loadCookieKeys(config);
     const render = createRenderer(config.brand, config.production);
-    const accounts = createAccountService({
-      store: store.accounts, hasher: new PasswordHasher(config.limits.hashQueue), limiters: store.limiters, limits: config.limits,
-    });
+    const hasher = new PasswordHasher(config.limits.hashQueue);
+    const accounts = createAccountService({ store: store.accounts, hasher, limiters: store.limiters, limits: config.limits });
     const provider = createProvider({
       config, jwks: providerJwks(await loadSigningKeys(config)), cookieKeys, adapter: store.adapter, accounts, render,
     });
     const clients = createClientService(store.clients, (metadata) => provider.Client.validate(metadata));
-    return { config, store, provider, accounts, clients, cookieKeys, close: () => store.close() };
+    return { config, store, provider, accounts, clients, hasher, render, cookieKeys, close: () => store.close() };
   } catch (error) {
     await store.close();
     throw error;
@@ -50,8 +51,7 @@ export async function createCore(config: Config, mode: 'serve' | 'share'): Promi
 
 /** The HTTP application: our routes first, oidc-provider mounted last. */
 export function createApp(core: Core, log: Logger): Koa {
-  const { config, provider, accounts } = core;
-  const render = createRenderer(config.brand, config.production);
+  const { config, provider, accounts, render } = core;
   const app = new Koa({ proxy: config.trustProxy });
   app.silent = true;
   app.use(securityHeaders({ issuer: config.issuer, logoUrl: config.brand.logoUrl }));
@@ -61,6 +61,7 @@ export function createApp(core: Core, log: Logger): Koa {
     createInteractionsRouter({ provider, accounts, csrf: createCsrf(core.cookieKeys[0]!), render }),
   ];
   for (const router of routers) app.use(router.routes()).use(router.allowedMethods());
+  provider.on('server_error', (_ctx, err) => log.error({ err }, 'authorization server error'));
   app.use(mount(provider));
   return app;
 }

@@ -1,0 +1,14 @@
+import { applyImportFile } from '../../import/apply-import.ts';
+import { parse, type Command } from '../command.ts';
+import { UsageError } from '../cli-error.ts';
+import { withCore } from '../with-core.ts';
+
+export const importCommand: Command = async (args, config) => {
+  const { values, positionals } = parse(args, { 'dry-run': { type: 'boolean' } }, true);
+  if (positionals.length !== 1) throw new UsageError('give exactly one import file: gatehouse import FILE [--dry-run]');
+  const dryRun = Boolean(values['dry-run']);
+  const summary = await withCore(config, (core) => applyImportFile(core, positionals[0]!, { dryRun }));
+  const line = (name: string, t: Record<string, number>) => `${name}: ${t.created} created, ${t.updated} updated, ${t.unchanged} unchanged`;
+  process.stdout.write(`${dryRun ? 'dry run, nothing written; would apply ' : ''}${line('clients', summary.clients)}; ${line('users', summary.users)}\n`);
+  return 0;
+};

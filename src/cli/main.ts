@@ -1,0 +1,55 @@
+import { loadConfig } from '../config/load.ts';
+import { UsageError } from './cli-error.ts';
+import { clientCommand } from './commands/client.ts';
+import { importCommand } from './commands/import.ts';
+import { keysCommand } from './commands/keys.ts';
+import { migrateCommand } from './commands/migrate.ts';
+import { serveCommand } from './commands/serve.ts';
+import { userCommand } from './commands/user.ts';
+import type { Command } from './command.ts';
+
+const COMMANDS: Record<string, Command> = {
+  serve: serveCommand,
+  migrate: migrateCommand,
+  import: importCommand,
+  user: userCommand,
+  client: clientCommand,
+  keys: keysCommand,
+};
+
+const USAGE = `usage: gatehouse <command>
+
+  serve                                   start the server
+  migrate [--check]                       apply database migrations; --check fails on pending migrations or drift
+  import FILE [--dry-run]                 apply an import file (YAML or JSON), all or nothing
+  user create --email E [--password P | --password-stdin] [--name N] [--role R]... [--verified]
+  user list
+  user set-password --email E [--password P | --password-stdin]
+  user add-role --email E --role R
+  client create --id ID [--redirect-uri U]... [--grant-type G]... [--auth-method M] [--secret S]
+                [--name N] [--scope S] [--post-logout-redirect-uri U]... [--first-party]
+  client list
+  client delete ID
+  keys list
+  keys rotate
+
+Settings come from the environment (see README).`;
+
+async function run(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === 'help' || name === '--help' || name === '-h') {
+    process.stdout.write(`${USAGE}\n`);
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS[name];
+  if (!command) throw new UsageError(`unknown command "${name}"; run "gatehouse help" for the list`);
+  return command(rest, loadConfig());
+}
+
+try {
+  process.exitCode = await run(process.argv.slice(2));
+} catch (error) {
+  // One sentence (or the list of problems) on stderr; never a stack trace.
+  process.stderr.write(`gatehouse: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = error instanceof UsageError ? 2 : 1;
+}

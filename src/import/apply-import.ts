@@ -1,0 +1,122 @@
+import fs from 'node:fs';
+import { isDeepStrictEqual } from 'node:util';
+import { parse as parseYaml } from 'yaml';
+import type { Core } from '../app.ts';
+import { AppError } from '../app-error.ts';
+import { normalizeEmail, type AccountFields } from '../accounts/account.ts';
+import { passwordProblem } from '../accounts/password-policy.ts';
+import type { ClientMetadata } from '../clients/client-store.ts';
+import { formatPath, importFileSchema, type ImportUser } from './import-schema.ts';
+
+export class ImportError extends Error {
+  readonly problems: string[];
+  constructor(source: string, problems: string[]) {
+    super(`${source} was not applied:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.problems = problems;
+  }
+}
+
+type Outcome = 'created' | 'updated' | 'unchanged';
+export type ImportSummary = Record<'clients' | 'users', Record<Outcome, number>>;
+
+export async function applyImportFile(core: Core, file: string, options: { dryRun: boolean }): Promise<ImportSummary> {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ImportError(file, [`cannot read the file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`]);
+  }
+  let document: unknown;
+  try {
+    document = file.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+  } catch (error) {
+    throw new ImportError(file, [`not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(error as Error).message.split('\n')[0]}`]);
+  }
+  return applyImport(core, document ?? {}, file, options);
+}
+
+/**
+ * Applies an import document idempotently and all at once: every entry is checked first, and
+ * the writes happen in one transaction, so a bad entry anywhere means nothing changes.
+ */
+export async function applyImport(core: Core, document: unknown, source: string, { dryRun }: { dryRun: boolean }): Promise<ImportSummary> {
+  const parsed = importFileSchema.safeParse(document);
+  if (!parsed.success) throw new ImportError(source, parsed.error.issues.map((i) => `${formatPath(i.path) || '(top level)'}: ${i.message}`));
+  const { clients = [], users = [] } = parsed.data;
+  const problems = [
+    ...duplicates(clients.map((c) => c.client_id), 'clients', 'client_id'),
+    ...duplicates(users.map((u) => normalizeEmail(u.email)), 'users', 'email'),
+  ];
+
+  const preparedClients: ClientMetadata[] = [];
+  for (const [i, input] of clients.entries()) {
+    const existing = await core.store.clients.find(input.client_id);
+    const withSecret = input.client_secret === undefined && existing?.client_secret !== undefined
+      ? { ...input, client_secret: existing.client_secret } // keep the secret already handed out
+      : input;
+    try {
+      preparedClients.push(await core.clients.prepare(withSecret));
+    } catch (error) {
+      problems.push(`clients[${i}] (${input.client_id}): ${(error as Error).message}`);
+    }
+  }
+  const preparedUsers: (Partial<AccountFields> & { email: string })[] = [];
+  for (const [i, input] of users.entries()) {
+    try {
+      preparedUsers.push(await userFields(core, input));
+    } catch (error) {
+      problems.push(`users[${i}] (${input.email}): ${(error as Error).message}`);
+    }
+  }
+  if (problems.length) throw new ImportError(source, problems);
+
+  const summary: ImportSummary = { clients: tally(), users: tally() };
+  await core.store.transaction(async (repos) => {
+    for (const metadata of preparedClients) {
+      const existing = await repos.clients.find(metadata.client_id);
+      const outcome = !existing ? 'created' : isDeepStrictEqual(existing, metadata) ? 'unchanged' : 'updated';
+      if (!dryRun && outcome !== 'unchanged') await repos.clients.save(metadata);
+      summary.clients[outcome]++;
+    }
+    for (const fields of preparedUsers) {
+      const existing = await repos.accounts.findByEmail(fields.email);
+      const changes = existing
+        ? Object.fromEntries(Object.entries(fields).filter(([k, v]) => !isDeepStrictEqual(existing[k as keyof AccountFields], v)))
+        : fields;
+      const outcome = !existing ? 'created' : Object.keys(changes).length ? 'updated' : 'unchanged';
+      if (!dryRun && !existing) await repos.accounts.create(fields);
+      if (!dryRun && existing && outcome === 'updated') await repos.accounts.update(existing.id, changes);
+      summary.users[outcome]++;
+    }
+  });
+  return summary;
+}
+
+/** Account fields from an import entry; a password already in place is not re-hashed. */
+async function userFields(core: Core, input: ImportUser): Promise<Partial<AccountFields> & { email: string }> {
+  const fields: Partial<AccountFields> & { email: string } = { email: normalizeEmail(input.email) };
+  if (input.name !== undefined) fields.name = input.name;
+  if (input.email_verified !== undefined) fields.emailVerified = input.email_verified;
+  if (input.roles !== undefined) fields.roles = [...new Set(input.roles)];
+  if (input.disabled !== undefined) fields.disabled = input.disabled;
+  if (input.password_hash !== undefined) fields.passwordHash = input.password_hash;
+  if (input.password !== undefined) {
+    const problem = passwordProblem(input.password);
+    if (problem) throw new AppError('weak_password', 400, `password ${problem}`);
+    const existing = await core.store.accounts.findByEmail(fields.email);
+    const { ok } = existing?.passwordHash ? await core.hasher.verify(existing.passwordHash, input.password) : { ok: false };
+    fields.passwordHash = ok ? existing!.passwordHash : await core.hasher.hash(input.password);
+  }
+  return fields;
+}
+
+function duplicates(values: string[], list: string, field: string): string[] {
+  const seen = new Map<string, number>();
+  return values.flatMap((value, i) => {
+    const first = seen.get(value);
+    seen.set(value, first ?? i);
+    return first === undefined ? [] : [`${list}[${i}].${field}: ${value} already appears at ${list}[${first}]`];
+  });
+}
+
+const tally = (): Record<Outcome, number> => ({ created: 0, updated: 0, unchanged: 0 });

@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { isArgon2idHash } from '../accounts/password-hasher.ts';
+
+// Client metadata names Gatehouse accepts: RFC 7591, OpenID Connect Dynamic Client Registration
+// 1.0 §2, RP-initiated logout, and Gatehouse's own first_party.
+const CLIENT_METADATA = new Set([
+  'client_id', 'client_secret', 'client_name', 'client_uri', 'logo_uri', 'policy_uri', 'tos_uri', 'contacts',
+  'redirect_uris', 'post_logout_redirect_uris', 'grant_types', 'response_types', 'scope',
+  'token_endpoint_auth_method', 'token_endpoint_auth_signing_alg', 'jwks', 'jwks_uri', 'application_type',
+  'subject_type', 'sector_identifier_uri', 'id_token_signed_response_alg', 'userinfo_signed_response_alg',
+  'introspection_signed_response_alg', 'default_max_age', 'require_auth_time', 'default_acr_values',
+  'initiate_login_uri', 'software_id', 'software_version', 'first_party',
+]);
+
+const client = z.looseObject({ client_id: z.string().min(1, 'must not be empty').max(255) })
+  .superRefine((value, ctx) => {
+    for (const key of Object.keys(value)) {
+      if (!CLIENT_METADATA.has(key)) ctx.addIssue({ code: 'custom', path: [key], message: 'is not a client metadata name Gatehouse knows' });
+    }
+  });
+
+const user = z.strictObject({
+  email: z.email('must be an email address'),
+  password: z.string().optional(),
+  password_hash: z.string().refine(isArgon2idHash, 'must be an argon2id PHC string ($argon2id$v=19$…)').optional(),
+  email_verified: z.boolean().optional(),
+  name: z.string().min(1).max(200).optional(),
+  roles: z.array(z.string().min(1).max(100)).optional(),
+  disabled: z.boolean().optional(),
+}).refine((u) => !(u.password !== undefined && u.password_hash !== undefined), {
+  message: 'give password or password_hash, not both',
+});
+
+/** The import file (YAML or JSON); see README. */
+export const importFileSchema = z.strictObject({
+  clients: z.array(client).optional(),
+  users: z.array(user).optional(),
+});
+
+export type ImportFile = z.infer<typeof importFileSchema>;
+export type ImportUser = NonNullable<ImportFile['users']>[number];
+
+/** "clients[1].redirect_uris" from zod's path. */
+export const formatPath = (path: readonly PropertyKey[]) =>
+  path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i ? '.' : ''}${String(p)}`)).join('');

@@ -1,0 +1,101 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import { createApp, createCore, type Core } from './app.ts';
+import { ConfigError, loadConfig } from './config/load.ts';
+import type { Config } from './config/config.ts';
+import { applyImportFile } from './import/apply-import.ts';
+import { createLogger } from './log.ts';
+
+export interface Running {
+  url: string;
+  core: Core;
+  /** Stops accepting, lets in-flight requests finish (up to the bound), then closes storage. */
+  close(): Promise<void>;
+}
+
+const SHUTDOWN_GRACE_MS = 10_000;
+const PURGE_EVERY_MS = 10 * 60_000;
+
+export async function startServer(config: Config, log: Logger): Promise<Running> {
+  const core = await createCore(config, 'serve');
+  try {
+    if (config.importFile) {
+      const summary = await applyImportFile(core, config.importFile, { dryRun: false });
+      log.info({ import: config.importFile, summary }, 'import file applied');
+    }
+    const server = http.createServer(createApp(core, log).callback());
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.host, resolve);
+    });
+    const purge = setInterval(() => core.store.purgeExpired().catch((err) => log.warn({ err }, 'purge failed')), PURGE_EVERY_MS);
+    purge.unref();
+    const { port } = server.address() as AddressInfo;
+    return {
+      url: `http://${config.host}:${port}`,
+      core,
+      async close() {
+        clearInterval(purge);
+        const closed = new Promise((resolve) => server.close(resolve));
+        server.closeIdleConnections();
+        const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+        await closed;
+        clearTimeout(force);
+        await core.close();
+      },
+    };
+  } catch (error) {
+    await core.close();
+    throw error;
+  }
+}
+
+function banner(config: Config, running: Running): string {
+  const database = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded PostgreSQL in ${running.core.store.embeddedLocation}`;
+  return [
+    '',
+    `Gatehouse is running at ${config.issuer} (listening on ${running.url})`,
+    `  discovery:  ${config.issuer}/.well-known/openid-configuration`,
+    `  storage:    ${database}${config.redisUrl ? ' and Redis' : ''}`,
+    '',
+    'Next: create a user and a client, then point your application at the discovery URL:',
+    '  npx gatehouse user create --email you@example.com --password "a-long-passphrase"',
+    '  npx gatehouse client create --id my-app --redirect-uri http://localhost:8080/callback',
+    '',
+  ].join('\n');
+}
+
+export async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`gatehouse: ${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const log = createLogger(config.logLevel);
+  let running: Running;
+  try {
+    running = await startServer(config, log);
+  } catch (error) {
+    process.stderr.write(`gatehouse: cannot start: ${(error as Error).message}\n`);
+    process.exit(1);
+  }
+  process.stderr.write(banner(config, running));
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    await running.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+if (import.meta.main) await main();
