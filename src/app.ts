@@ -54,6 +54,7 @@ export function createApp(core: Core, log: Logger): Koa {
   const { config, provider, accounts, render } = core;
   const app = new Koa({ proxy: config.trustProxy });
   app.silent = true;
+  app.keys = core.cookieKeys; // koa-mount runs oidc-provider on this app's context, cookies included
   app.use(securityHeaders({ issuer: config.issuer, logoUrl: config.brand.logoUrl }));
   app.use(errorHandler(render, log));
   const routers = [

@@ -20,7 +20,8 @@ export function createProvider({ config, jwks, cookieKeys, adapter, accounts, re
   const configuration: Configuration = {
     adapter,
     jwks: jwks as Configuration['jwks'],
-    cookies: { keys: cookieKeys },
+    // Signed cookies (HMAC with COOKIE_KEYS; the first signs, the others still verify).
+    cookies: { keys: cookieKeys, long: { signed: true, httpOnly: true, sameSite: 'lax' }, short: { signed: true, httpOnly: true, sameSite: 'lax' } },
     findAccount: findAccount(accounts),
     claims: CLAIMS_BY_SCOPE,
     scopes: ['openid', 'offline_access', 'profile', 'email', 'roles'],

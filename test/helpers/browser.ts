@@ -1,0 +1,72 @@
+interface Cookie { name: string; value: string; path: string }
+
+export interface Page {
+  status: number;
+  url: string;
+  headers: Headers;
+  body: string;
+}
+
+/**
+ * A minimal browser over fetch: a cookie jar (with paths) and redirects followed by hand, so
+ * tests see every hop, and forms posted as a browser would post them.
+ */
+export class Browser {
+  readonly #cookies = new Map<string, Cookie>();
+
+  async request(url: string, init: { method?: string; form?: Record<string, string>; headers?: Record<string, string> } = {}): Promise<Page> {
+    const target = new URL(url);
+    const headers: Record<string, string> = { accept: 'text/html', ...init.headers };
+    const cookie = [...this.#cookies.values()].filter((c) => target.pathname.startsWith(c.path)).map((c) => `${c.name}=${c.value}`).join('; ');
+    if (cookie) headers.cookie = cookie;
+    let body: string | undefined;
+    if (init.form) {
+      headers['content-type'] = 'application/x-www-form-urlencoded';
+      body = new URLSearchParams(init.form).toString();
+    }
+    const response = await fetch(target, { method: init.method ?? (init.form ? 'POST' : 'GET'), headers, body, redirect: 'manual' });
+    for (const line of response.headers.getSetCookie()) this.#store(line);
+    return { status: response.status, url: target.href, headers: response.headers, body: await response.text() };
+  }
+
+  /** Follows redirects until a page is not one, or until `stop` says to stop at a location. */
+  async follow(url: string, stop: (location: string) => boolean = () => false, init?: Parameters<Browser['request']>[1]): Promise<Page> {
+    let page = await this.request(url, init);
+    for (let hops = 0; hops < 20; hops++) {
+      const location = page.headers.get('location');
+      if (!location || page.status < 300 || page.status >= 400) return page;
+      const next = new URL(location, page.url).href;
+      if (stop(next)) return { ...page, url: next };
+      page = await this.request(next);
+    }
+    throw new Error('too many redirects');
+  }
+
+  #store(line: string): void {
+    const [pair, ...attributes] = line.split(';').map((part) => part.trim());
+    const eq = pair!.indexOf('=');
+    const name = pair!.slice(0, eq);
+    const value = pair!.slice(eq + 1);
+    const pathAttr = attributes.find((a) => a.toLowerCase().startsWith('path='));
+    const path = pathAttr ? pathAttr.slice(5) : '/';
+    const expired = attributes.some((a) => /^expires=/i.test(a) && new Date(a.slice(8)).getTime() < Date.now())
+      || attributes.some((a) => /^max-age=0$/i.test(a));
+    const key = `${name};${path}`;
+    if (expired || value === '') this.#cookies.delete(key);
+    else this.#cookies.set(key, { name, value, path });
+  }
+}
+
+/** The value of a hidden form field on a page. */
+export function hiddenField(html: string, name: string): string {
+  const match = html.match(new RegExp(`name="${name}" value="([^"]*)"`));
+  if (!match) throw new Error(`no ${name} field on the page`);
+  return match[1]!;
+}
+
+/** The form's action on a page. */
+export function formAction(html: string, path: string): string {
+  const match = html.match(/<form method="post" action="([^"]+)"/);
+  if (!match) throw new Error('no form on the page');
+  return new URL(match[1]!, path).href;
+}

@@ -1,0 +1,61 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig } from '../../src/config/load.ts';
+import { createLogger } from '../../src/log.ts';
+import { startServer, type Running } from '../../src/server.ts';
+import { freePort } from '../../src/store/free-port.ts';
+import { freshDatabaseUrl } from './database.ts';
+
+export type StorageKind = 'redis' | 'postgres';
+
+export interface TestGatehouse {
+  issuer: string;
+  running: Running;
+  /** Stops this server and starts another on the same database, Redis prefix, keys and port. */
+  restart(): Promise<TestGatehouse>;
+  close(): Promise<void>;
+}
+
+interface Options {
+  storage?: StorageKind;
+  env?: Record<string, string>;
+}
+
+/**
+ * A real Gatehouse on 127.0.0.1 for one test file: its own database, Redis key prefix and data
+ * directory, so files run side by side. `storage: 'postgres'` runs without Redis.
+ */
+export async function startGatehouse({ storage = 'redis', env = {} }: Options = {}): Promise<TestGatehouse> {
+  const port = await freePort();
+  const fixed = {
+    ISSUER: `http://127.0.0.1:${port}`,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATABASE_URL: await freshDatabaseUrl(),
+    ...(storage === 'redis' ? { REDIS_URL: process.env.REDIS_URL!, REDIS_KEY_PREFIX: `test:${crypto.randomBytes(6).toString('hex')}:` } : {}),
+    GATEHOUSE_DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'gatehouse-test-')),
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    NODE_ENV: 'test',
+    ...env,
+  };
+  const boot = async (): Promise<TestGatehouse> => {
+    const config = loadConfig(fixed);
+    const running = await startServer(config, createLogger(config.logLevel));
+    const self: TestGatehouse = {
+      issuer: config.issuer,
+      running,
+      async restart() {
+        await running.close();
+        return boot();
+      },
+      close: () => running.close(),
+    };
+    return self;
+  };
+  return boot();
+}
+
+/** Both storage kinds, for describe.each. */
+export const STORAGE_KINDS: StorageKind[] = ['redis', 'postgres'];
