@@ -4,6 +4,7 @@ import type { Render } from '../http/views.ts';
 import { CLAIMS_BY_SCOPE, findAccount, type AccountLookup } from './find-account.ts';
 import { loadExistingGrant } from './first-party-grant.ts';
 import { resourceIndicators } from './resources.ts';
+import { introspectionAllowed, revocationAllowed } from './token-policies.ts';
 
 export interface ProviderDeps {
   config: Config;
@@ -42,8 +43,8 @@ export function createProvider({ config, jwks, cookieKeys, adapter, accounts, re
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
-      introspection: { enabled: true },
-      revocation: { enabled: true },
+      introspection: { enabled: true, allowedPolicy: introspectionAllowed as never },
+      revocation: { enabled: true, allowedPolicy: revocationAllowed as never },
       userinfo: { enabled: true },
       resourceIndicators: resourceIndicators(config) as NonNullable<Configuration['features']>['resourceIndicators'],
       rpInitiatedLogout: {
@@ -73,7 +74,8 @@ export function createProvider({ config, jwks, cookieKeys, adapter, accounts, re
       AuthorizationCode: 60,
       Interaction: 3600,
     },
-    clientBasedCORS: () => false,
+    // Browsers may call the token, userinfo and revocation endpoints from a client's own origins.
+    clientBasedCORS: (_ctx, origin, client) => client.redirectUris?.some((uri) => new URL(uri).origin === origin) ?? false,
   };
   const provider = new Provider(config.issuer, configuration);
   provider.proxy = config.trustProxy;

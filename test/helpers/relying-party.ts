@@ -36,7 +36,6 @@ export async function authorize(config: oidc.Configuration, credentials: { email
     code_challenge_method: 'S256',
     nonce,
     state,
-    prompt: 'consent',
     ...options.extra,
   });
   const atCallback = (location: string) => location.startsWith(REDIRECT_URI);

@@ -1,9 +1,8 @@
 import * as oidc from 'openid-client';
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { startGatehouse, STORAGE_KINDS, type TestGatehouse } from '../../helpers/gatehouse.ts';
-import { authorize, discover, REDIRECT_URI } from '../../helpers/relying-party.ts';
-
-const alice = { email: 'alice@example.com', password: 'correct horse battery staple' };
+import { authorize, discover } from '../../helpers/relying-party.ts';
+import { ALICE as alice, seedWebApp, WEB_APP } from '../../helpers/seed.ts';
 
 describe.each(STORAGE_KINDS)('authorization code + PKCE (%s)', (storage) => {
   let gatehouse: TestGatehouse;
@@ -11,13 +10,8 @@ describe.each(STORAGE_KINDS)('authorization code + PKCE (%s)', (storage) => {
 
   beforeAll(async () => {
     gatehouse = await startGatehouse({ storage });
-    const { core } = gatehouse.running;
-    await core.accounts.create({ ...alice, name: 'Alice Example', emailVerified: true });
-    await core.clients.create({
-      client_id: 'web-app', client_secret: 'web-app-secret-0123456789', redirect_uris: [REDIRECT_URI],
-      grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'],
-    });
-    rp = await discover(gatehouse.issuer, 'web-app', 'web-app-secret-0123456789');
+    await seedWebApp(gatehouse.running.core);
+    rp = await discover(gatehouse.issuer, WEB_APP.id, WEB_APP.secret);
   });
   afterAll(() => gatehouse.close());
 
