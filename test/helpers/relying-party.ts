@@ -29,9 +29,12 @@ export async function authorize(config: oidc.Configuration, credentials: { email
   const verifier = oidc.randomPKCECodeVerifier();
   const nonce = oidc.randomNonce();
   const state = oidc.randomState();
+  const scope = options.scope ?? 'openid email profile offline_access';
   const url = oidc.buildAuthorizationUrl(config, {
     redirect_uri: REDIRECT_URI,
-    scope: options.scope ?? 'openid email profile offline_access',
+    scope,
+    // OIDC Core §11: offline_access is granted only with prompt=consent
+    ...(scope.includes('offline_access') ? { prompt: 'consent' } : {}),
     code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
     code_challenge_method: 'S256',
     nonce,
