@@ -139,13 +139,15 @@ function runningPostmaster(cluster: string): { pid: number; port: number } | und
   return pid > 0 && alive(pid) ? { pid, port: Number(lines[3]) } : undefined;
 }
 
+/** Whether a process runs; a zombie (killed, not yet reaped by its parent) does not. */
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
+  const stat = readOr(`/proc/${pid}/stat`, '');
+  return !/^\d+ \(.*\) Z/.test(stat);
 }
 
 async function stopPid(pid: number): Promise<void> {
