@@ -37,5 +37,9 @@ export class PasswordHasher {
   }
 }
 
-/** Whether a string is an argon2id PHC hash Gatehouse can verify. */
-export const isArgon2idHash = (value: string) => /^\$argon2id\$v=19\$m=\d+,t=\d+,p=\d+\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$/.test(value);
+/** Whether a string is an argon2id PHC hash Gatehouse can verify (parameters in any order). */
+export function isArgon2idHash(value: string): boolean {
+  const match = /^\$argon2id\$v=19\$([a-z]=\d+(?:,[a-z]=\d+)*)\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$/.exec(value);
+  const keys = match?.[1]!.split(',').map((p) => p[0]).sort().join('');
+  return keys === 'mpt';
+}

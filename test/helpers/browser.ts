@@ -66,7 +66,7 @@ export function hiddenField(html: string, name: string): string {
 
 /** The form's action on a page. */
 export function formAction(html: string, path: string): string {
-  const match = html.match(/<form method="post" action="([^"]+)"/);
+  const match = html.match(/<form[^>]* method="post" action="([^"]+)"/);
   if (!match) throw new Error('no form on the page');
   return new URL(match[1]!, path).href;
 }

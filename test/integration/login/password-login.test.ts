@@ -1,3 +1,4 @@
+import argon2 from 'argon2';
 import * as oidc from 'openid-client';
 import { Browser, formAction, hiddenField, type Page } from '../../helpers/browser.ts';
 import { startGatehouse, STORAGE_KINDS, type TestGatehouse } from '../../helpers/gatehouse.ts';
@@ -126,5 +127,27 @@ describe('a successful sign-in', () => {
       for (let i = 0; i < 2; i++) await post(browser, page, { email: ALICE.email, password: 'a wrong passphrase' });
       await expect(authorize(rp, ALICE)).resolves.toBeDefined();
     }
+  });
+});
+
+describe('password hashes', () => {
+  let gatehouse: TestGatehouse;
+
+  beforeAll(async () => {
+    gatehouse = await startGatehouse();
+    await seedWebApp(gatehouse.running.core);
+  });
+  afterAll(() => gatehouse.close());
+
+  it('are upgraded to the current argon2id parameters at sign-in', async () => {
+    const { core } = gatehouse.running;
+    const weak = await argon2.hash('dave long passphrase', { type: argon2.argon2id, memoryCost: 4096, timeCost: 1, parallelism: 1 });
+    await core.accounts.create({ email: 'dave@example.com', passwordHash: weak });
+    const rp = await discover(gatehouse.issuer, WEB_APP.id, WEB_APP.secret);
+    await authorize(rp, { email: 'dave@example.com', password: 'dave long passphrase' });
+    const { passwordHash } = (await core.accounts.findByEmail('dave@example.com'))!;
+    expect(passwordHash).not.toBe(weak);
+    const params = passwordHash!.split('$')[3]!.split(',').sort();
+    expect(params).toEqual(['m=19456', 'p=1', 't=2']);
   });
 });
