@@ -1,3 +1,4 @@
+import os from 'node:os';
 import argon2 from 'argon2';
 import * as oidc from 'openid-client';
 import { Browser, formAction, hiddenField, type Page } from '../../helpers/browser.ts';
@@ -149,5 +150,27 @@ describe('password hashes', () => {
     expect(passwordHash).not.toBe(weak);
     const params = passwordHash!.split('$')[3]!.split(',').sort();
     expect(params).toEqual(['m=19456', 'p=1', 't=2']);
+  });
+});
+
+describe('password hashing under load', () => {
+  let gatehouse: TestGatehouse;
+
+  beforeAll(async () => {
+    gatehouse = await startGatehouse({ env: { PASSWORD_HASH_QUEUE: '0', LOGIN_RATE_LIMIT: '1000', LOCKOUT_THRESHOLD: '1000' } });
+    await seedWebApp(gatehouse.running.core);
+  });
+  afterAll(() => gatehouse.close());
+
+  it('runs a bounded number of hashes at once and answers the excess 429 at once', async () => {
+    const { browser, page } = await openLogin(gatehouse);
+    const attempts = Array.from({ length: 3 * os.availableParallelism() + 2 }, () =>
+      post(browser, page, { email: ALICE.email, password: 'a wrong passphrase' }));
+    const answers = await Promise.all(attempts);
+    const busy = answers.filter((a) => a.status === 429);
+    expect(busy.length).toBeGreaterThan(0);
+    expect(busy[0]!.headers.get('retry-after')).toBe('1');
+    expect(busy[0]!.body).toContain('Too many sign-ins in progress');
+    expect(answers.some((a) => a.status === 401)).toBe(true);
   });
 });
