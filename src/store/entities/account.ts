@@ -1,19 +1,9 @@
 import { EntitySchema } from 'typeorm';
+import type { Account } from '../../accounts/account.ts';
 
-export interface AccountRow {
-  id: string;
-  /** Stored trimmed and lower-cased, so uniqueness is case-insensitive. */
-  email: string;
-  name: string | null;
-  emailVerified: boolean;
-  passwordHash: string | null;
-  roles: string[];
-  disabled: boolean;
-  createdAt: Date;
-  updatedAt: Date;
-}
+// Emails are stored trimmed and lower-cased (normalizeEmail), so uniqueness is case-insensitive.
 
-export const AccountEntity = new EntitySchema<AccountRow>({
+export const AccountEntity = new EntitySchema<Account>({
   name: 'Account',
   tableName: 'accounts',
   columns: {
