@@ -8,7 +8,7 @@ import type { DataSource } from 'typeorm';
 export function postgresAdapter(dataSource: DataSource, model: string): Adapter {
   const one = async (column: 'id' | 'uid' | 'user_code', value: string) => {
     const rows: { payload: AdapterPayload; consumed: number | null }[] = await dataSource.query(
-      `SELECT payload, extract(epoch FROM consumed_at)::bigint AS consumed FROM oidc_models
+      `SELECT payload, floor(extract(epoch FROM consumed_at))::bigint AS consumed FROM oidc_models
         WHERE model = $1 AND ${column} = $2 AND (expires_at IS NULL OR expires_at > now())`,
       [model, value],
     );
