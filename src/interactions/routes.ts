@@ -19,6 +19,10 @@ interface Deps {
 /** Login and consent pages in oidc-provider's interaction pipeline (login → consent). */
 export function createInteractionsRouter({ provider, accounts, csrf, render }: Deps): Router {
   const router = new Router({ prefix: '/interaction/:uid' });
+  router.use(async (ctx, next) => {
+    ctx.set('Cache-Control', 'no-store'); // pages with CSRF tokens and sign-in errors are never cached
+    await next();
+  });
   const form = bodyParser({ enableTypes: ['form'], formLimit: '16kb' });
 
   const details = async (ctx: Context) => {
@@ -56,7 +60,6 @@ export function createInteractionsRouter({ provider, accounts, csrf, render }: D
 
   router.get('/', async (ctx) => {
     const interaction = await details(ctx);
-    ctx.set('Cache-Control', 'no-store');
     if (interaction.prompt.name === 'login') return loginPage(ctx, interaction);
     if (interaction.prompt.name === 'consent') {
       const account = await accounts.findById(interaction.session!.accountId);
