@@ -49,6 +49,12 @@ export async function createCore(config: Config, mode: 'serve' | 'share'): Promi
   }
 }
 
+/** RFC 8414 §3: the same metadata at the OAuth 2.0 authorization server well-known path. */
+const oauthMetadataAlias: Koa.Middleware = async (ctx, next) => {
+  if (ctx.path === '/.well-known/oauth-authorization-server') ctx.path = '/.well-known/openid-configuration';
+  await next();
+};
+
 /** The HTTP application: our routes first, oidc-provider mounted last. */
 export function createApp(core: Core, log: Logger): Koa {
   const { config, provider, accounts, render } = core;
@@ -62,6 +68,7 @@ export function createApp(core: Core, log: Logger): Koa {
     createInteractionsRouter({ provider, accounts, csrf: createCsrf(core.cookieKeys[0]!), render }),
   ];
   for (const router of routers) app.use(router.routes()).use(router.allowedMethods());
+  app.use(oauthMetadataAlias);
   provider.on('server_error', (_ctx, err) => log.error({ err }, 'authorization server error'));
   app.use(mount(provider));
   return app;

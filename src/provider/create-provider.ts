@@ -42,6 +42,9 @@ export function createProvider({ config, jwks, cookieKeys, adapter, accounts, re
     loadExistingGrant: loadExistingGrant as Configuration['loadExistingGrant'],
     features: {
       devInteractions: { enabled: false },
+      // Not offered yet, so not advertised: pushed authorization requests and DPoP.
+      pushedAuthorizationRequests: { enabled: false },
+      dPoP: { enabled: false },
       clientCredentials: { enabled: true },
       introspection: { enabled: true, allowedPolicy: introspectionAllowed as never },
       revocation: { enabled: true, allowedPolicy: revocationAllowed as never },

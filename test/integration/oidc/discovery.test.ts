@@ -1,0 +1,46 @@
+import { startGatehouse, type TestGatehouse } from '../../helpers/gatehouse.ts';
+
+describe('discovery', () => {
+  let gatehouse: TestGatehouse;
+
+  beforeAll(async () => {
+    gatehouse = await startGatehouse();
+  });
+  afterAll(() => gatehouse.close());
+
+  const metadata = async (path: string) => {
+    const response = await fetch(`${gatehouse.issuer}${path}`);
+    expect(response.status).toBe(200);
+    return response.json() as Promise<Record<string, unknown>>;
+  };
+
+  it('advertises exactly what Gatehouse offers', async () => {
+    const config = await metadata('/.well-known/openid-configuration');
+    expect(config).toMatchObject({
+      issuer: gatehouse.issuer,
+      response_types_supported: ['code'],
+      code_challenge_methods_supported: ['S256'],
+      grant_types_supported: ['authorization_code', 'refresh_token', 'client_credentials'],
+      scopes_supported: ['openid', 'offline_access', 'profile', 'email', 'roles'],
+      id_token_signing_alg_values_supported: ['ES256', 'RS256'],
+      authorization_response_iss_parameter_supported: true,
+      introspection_endpoint: `${gatehouse.issuer}/token/introspection`,
+      revocation_endpoint: `${gatehouse.issuer}/token/revocation`,
+      end_session_endpoint: `${gatehouse.issuer}/session/end`,
+      userinfo_endpoint: `${gatehouse.issuer}/me`,
+    });
+    expect(config).not.toHaveProperty('pushed_authorization_request_endpoint');
+    expect(config).not.toHaveProperty('dpop_signing_alg_values_supported');
+    expect(config).not.toHaveProperty('registration_endpoint');
+  });
+
+  it('serves the same metadata at the OAuth 2.0 well-known path (RFC 8414)', async () => {
+    expect(await metadata('/.well-known/oauth-authorization-server')).toEqual(await metadata('/.well-known/openid-configuration'));
+  });
+
+  it('publishes public signing keys only', async () => {
+    const { keys } = await metadata('/jwks') as { keys: Record<string, unknown>[] };
+    expect(keys.map((k) => k.alg).sort()).toEqual(['ES256', 'RS256']);
+    for (const key of keys) expect(key).not.toHaveProperty('d');
+  });
+});
