@@ -1,3 +1,4 @@
+import type { JWK } from 'jose';
 import Koa from 'koa';
 import mount from 'koa-mount';
 import type Provider from 'oidc-provider';
@@ -12,6 +13,8 @@ import { errorHandler } from './http/errors.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { createRenderer, type Render } from './http/views.ts';
 import { createInteractionsRouter } from './interactions/routes.ts';
+import { createHealthRouter } from './ops/health.ts';
+import { requestLog } from './http/request-log.ts';
 import { loadCookieKeys, loadSigningKeys } from './keys/load-keys.ts';
 import { providerJwks } from './keys/signing-keys.ts';
 import { createProvider } from './provider/create-provider.ts';
@@ -27,6 +30,8 @@ export interface Core {
   hasher: PasswordHasher;
   render: Render;
   cookieKeys: string[];
+  /** The private signing keys the provider signs with. */
+  signingKeys: JWK[];
   close(): Promise<void>;
 }
 
@@ -38,11 +43,12 @@ export async function createCore(config: Config, mode: 'serve' | 'share'): Promi
     const render = createRenderer(config.brand, config.production);
     const hasher = new PasswordHasher(config.limits.hashQueue);
     const accounts = createAccountService({ store: store.accounts, hasher, limiters: store.limiters, limits: config.limits });
-    const provider = createProvider({
-      config, jwks: providerJwks(await loadSigningKeys(config)), cookieKeys, adapter: store.adapter, accounts, render,
-    });
+    const jwks = providerJwks(await loadSigningKeys(config));
+    const provider = createProvider({ config, jwks, cookieKeys, adapter: store.adapter, accounts, render });
     const clients = createClientService(store.clients, (metadata) => provider.Client.validate(metadata));
-    return { config, store, provider, accounts, clients, hasher, render, cookieKeys, close: () => store.close() };
+    return {
+      config, store, provider, accounts, clients, hasher, render, cookieKeys, signingKeys: jwks.keys, close: () => store.close(),
+    };
   } catch (error) {
     await store.close();
     throw error;
@@ -61,9 +67,11 @@ export function createApp(core: Core, log: Logger): Koa {
   const app = new Koa({ proxy: config.trustProxy });
   app.silent = true;
   app.keys = core.cookieKeys; // koa-mount runs oidc-provider on this app's context, cookies included
+  app.use(requestLog(log));
   app.use(securityHeaders({ issuer: config.issuer, logoUrl: config.brand.logoUrl }));
   app.use(errorHandler(render, log));
   const routers = [
+    createHealthRouter({ checks: core.store.checks, signingKeys: core.signingKeys }),
     createAssetsRouter(config.brand),
     createInteractionsRouter({ provider, accounts, csrf: createCsrf(core.cookieKeys[0]!), render }),
   ];

@@ -30,6 +30,8 @@ export interface Store extends Repositories {
   /** SQL the migrations are missing to match the entities; empty when they agree. */
   drift(): Promise<string[]>;
   purgeExpired(): Promise<void>;
+  /** Round trips that prove each backing service answers; Redis only when configured. */
+  checks: Record<string, () => Promise<void>>;
   /** Where the embedded PostgreSQL lives, when it is in use. */
   embeddedLocation?: string;
   close(): Promise<void>;
@@ -76,6 +78,10 @@ function storeOn(dataSource: DataSource, redis: Redis | undefined, prefix: strin
     migrate: async () => (await dataSource.runMigrations({ transaction: 'all' })).map((m) => m.name),
     drift: () => schemaDrift(dataSource),
     purgeExpired: () => purgeExpiredModels(dataSource),
+    checks: {
+      postgres: async () => void (await dataSource.query('SELECT 1')),
+      ...(redis ? { redis: async () => void (await redis.ping()) } : {}),
+    },
     embeddedLocation: embedded?.location,
     async close() {
       redis?.disconnect();

@@ -42,6 +42,11 @@ export class Browser {
     throw new Error('too many redirects');
   }
 
+  /** Every cookie value the browser holds. */
+  cookieValues(): string[] {
+    return [...this.#cookies.values()].map((c) => c.value);
+  }
+
   #store(line: string): void {
     const [pair, ...attributes] = line.split(';').map((part) => part.trim());
     const eq = pair!.indexOf('=');

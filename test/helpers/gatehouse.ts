@@ -21,13 +21,15 @@ export interface TestGatehouse {
 interface Options {
   storage?: StorageKind;
   env?: Record<string, string>;
+  /** Collects every log line (at info level and above) instead of discarding them. */
+  logLines?: string[];
 }
 
 /**
  * A real Gatehouse on 127.0.0.1 for one test file: its own database, Redis key prefix and data
  * directory, so files run side by side. `storage: 'postgres'` runs without Redis.
  */
-export async function startGatehouse({ storage = 'redis', env = {} }: Options = {}): Promise<TestGatehouse> {
+export async function startGatehouse({ storage = 'redis', env = {}, logLines }: Options = {}): Promise<TestGatehouse> {
   const port = await freePort();
   const fixed = {
     ISSUER: `http://127.0.0.1:${port}`,
@@ -42,7 +44,8 @@ export async function startGatehouse({ storage = 'redis', env = {} }: Options = 
   };
   const boot = async (): Promise<TestGatehouse> => {
     const config = loadConfig(fixed);
-    const running = await startServer(config, createLogger(config.logLevel));
+    const log = logLines ? createLogger('info', { write: (line: string) => void logLines.push(line) }) : createLogger(config.logLevel);
+    const running = await startServer(config, log);
     const self: TestGatehouse = {
       issuer: config.issuer,
       running,

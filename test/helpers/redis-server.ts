@@ -4,9 +4,9 @@ import net from 'node:net';
 import { freePort } from '../../src/store/free-port.ts';
 
 /** A throwaway redis-server on 127.0.0.1, installed with apt-get on Debian as root when missing. */
-export async function startRedisServer(): Promise<{ url: string; process: ChildProcess }> {
+export async function startRedisServer(port?: number): Promise<{ url: string; process: ChildProcess }> {
   ensureInstalled();
-  const port = await freePort();
+  port ??= await freePort();
   const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
     stdio: 'ignore',
   });

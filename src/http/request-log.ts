@@ -1,0 +1,33 @@
+import crypto from 'node:crypto';
+import type { Middleware } from 'koa';
+import type { Logger } from 'pino';
+
+const INCOMING_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/**
+ * A request id (the caller's X-Request-Id when it is sane, else a new one) echoed in the response,
+ * and one log line per request: method, route, status, duration. Paths are logged as their route
+ * pattern where there is one and never with their query, which can carry codes and tokens.
+ */
+export function requestLog(log: Logger): Middleware {
+  return async (ctx, next) => {
+    const incoming = ctx.get('X-Request-Id');
+    const id = INCOMING_ID.test(incoming) ? incoming : crypto.randomUUID();
+    ctx.state.requestId = id;
+    ctx.set('X-Request-Id', id);
+    const started = process.hrtime.bigint();
+    const path = ctx.path;
+    try {
+      await next();
+    } finally {
+      const route = (ctx as { _matchedRoute?: string })._matchedRoute;
+      log.info({
+        reqId: id, method: ctx.method, route: typeof route === 'string' ? route : routeOf(path),
+        status: ctx.status, durationMs: Number(process.hrtime.bigint() - started) / 1e6,
+      }, 'request');
+    }
+  };
+}
+
+/** A path with its opaque identifiers (interaction uids and the like) replaced. */
+const routeOf = (path: string) => path.replace(/\/[A-Za-z0-9_-]{20,}(?=\/|$)/g, '/:id');
