@@ -13,6 +13,8 @@ import { clientRepository } from './client-repository.ts';
 import { createDataSource } from './data-source.ts';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres.ts';
 import { limiterFactory } from './limiters.ts';
+import { cachedClients } from './cached-clients.ts';
+import { createChangeFeed, type ChangeFeed } from './change-feed.ts';
 import { schemaDrift } from './schema-drift.ts';
 
 export interface Repositories {
@@ -43,38 +45,57 @@ export interface StoreOptions {
 }
 
 export async function openStore(config: Config, { mode }: StoreOptions): Promise<Store> {
-  let embedded: EmbeddedPostgres | undefined;
-  if (!config.databaseUrl) embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, mode });
-  const dataSource = createDataSource(config.databaseUrl ?? embedded!.url);
+  const undo: (() => Promise<unknown> | unknown)[] = [];
   try {
-    await dataSource.initialize();
+    const embedded = config.databaseUrl ? undefined : await startEmbeddedPostgres({ dataDir: config.dataDir, mode });
+    if (embedded) undo.push(() => embedded.stop());
+    const databaseUrl = config.databaseUrl ?? embedded!.url;
+    const dataSource = createDataSource(databaseUrl);
+    await dataSource.initialize().catch((error: Error) => {
+      throw new Error(`cannot connect to PostgreSQL: ${error.message}`, { cause: error });
+    });
+    undo.push(() => dataSource.destroy());
+    const redis = config.redisUrl ? new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2 }) : undefined;
+    if (redis) {
+      undo.push(() => redis.disconnect());
+      await redis.connect().catch((error: Error) => {
+        throw new Error(`cannot connect to Redis: ${error.message}`, { cause: error });
+      });
+    }
+    const feed = await createChangeFeed({ redis, prefix: config.redisKeyPrefix, dataSource, databaseUrl });
+    return storeOn(dataSource, redis, config.redisKeyPrefix, feed, embedded);
   } catch (error) {
-    await embedded?.stop();
-    throw new Error(`cannot connect to PostgreSQL: ${(error as Error).message}`, { cause: error });
+    for (const step of undo.reverse()) await step();
+    throw error;
   }
-  const redis = config.redisUrl ? new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2 }) : undefined;
-  try {
-    await redis?.connect();
-  } catch (error) {
-    await dataSource.destroy();
-    await embedded?.stop();
-    throw new Error(`cannot connect to Redis: ${(error as Error).message}`, { cause: error });
-  }
-  return storeOn(dataSource, redis, config.redisKeyPrefix, embedded);
 }
 
-function storeOn(dataSource: DataSource, redis: Redis | undefined, prefix: string, embedded?: EmbeddedPostgres): Store {
-  const clients = clientRepository(dataSource.manager);
+function storeOn(dataSource: DataSource, redis: Redis | undefined, prefix: string, feed: ChangeFeed, embedded?: EmbeddedPostgres): Store {
+  const clients = cachedClients(clientRepository(dataSource.manager), feed);
   return {
     accounts: accountRepository(dataSource.manager),
-    clients,
+    clients: { find: clients.find, list: clients.list, save: clients.save, delete: clients.delete },
     adapter: (model) => {
       if (model === 'Client') return clientAdapter(clients);
       return redis ? redisAdapter(redis, prefix, model) : postgresAdapter(dataSource, model);
     },
     limiters: limiterFactory(redis, prefix),
-    transaction: (fn) => dataSource.transaction((manager) =>
-      fn({ accounts: accountRepository(manager), clients: clientRepository(manager) })),
+    async transaction(fn) {
+      const changedClients = new Set<string>();
+      const result = await dataSource.transaction((manager) => {
+        const repo = clientRepository(manager);
+        return fn({
+          accounts: accountRepository(manager),
+          clients: {
+            ...repo,
+            save: async (metadata) => (changedClients.add(metadata.client_id), repo.save(metadata)),
+            delete: async (id) => (changedClients.add(id), repo.delete(id)),
+          },
+        });
+      });
+      for (const id of changedClients) await clients.changed(id); // once committed
+      return result;
+    },
     migrate: async () => (await dataSource.runMigrations({ transaction: 'all' })).map((m) => m.name),
     drift: () => schemaDrift(dataSource),
     purgeExpired: () => purgeExpiredModels(dataSource),
@@ -84,6 +105,7 @@ function storeOn(dataSource: DataSource, redis: Redis | undefined, prefix: strin
     },
     embeddedLocation: embedded?.location,
     async close() {
+      await feed.close();
       redis?.disconnect();
       if (dataSource.isInitialized) await dataSource.destroy();
       await embedded?.stop();
