@@ -17,3 +17,18 @@ export class AppError extends Error {
     this.retryAfter = options.retryAfter;
   }
 }
+
+/**
+ * A dependency (PostgreSQL, Redis) cannot be reached: 503, try again shortly. Shaped for
+ * oidc-provider's error handler too, which answers `error` = message and `error_description`.
+ */
+export class Unavailable extends AppError {
+  readonly statusCode = 503;
+  readonly error_description: string;
+
+  constructor(dependency: string, options: { cause?: unknown } = {}) {
+    super('temporarily_unavailable', 503, 'temporarily_unavailable', { expose: true, retryAfter: 5 });
+    this.cause = options.cause;
+    this.error_description = `${dependency} cannot be reached right now. Try again in a moment.`;
+  }
+}

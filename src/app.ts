@@ -15,6 +15,8 @@ import { createRenderer, type Render } from './http/views.ts';
 import { createInteractionsRouter } from './interactions/routes.ts';
 import { createHealthRouter } from './ops/health.ts';
 import { requestLog } from './http/request-log.ts';
+import { createMetrics, signInRecorder, type Metrics } from './ops/metrics.ts';
+import { createMetricsRouter } from './ops/metrics-router.ts';
 import { loadCookieKeys, loadSigningKeys } from './keys/load-keys.ts';
 import { providerJwks } from './keys/signing-keys.ts';
 import { createProvider } from './provider/create-provider.ts';
@@ -32,11 +34,17 @@ export interface Core {
   cookieKeys: string[];
   /** The private signing keys the provider signs with. */
   signingKeys: JWK[];
+  metrics: Metrics;
   close(): Promise<void>;
 }
 
 export async function createCore(config: Config, mode: 'serve' | 'share'): Promise<Core> {
-  const store = await openStore(config, { mode });
+  const opened: { store?: Store } = {};
+  const metrics = createMetrics(() => opened.store?.poolStats() ?? { total: 0, idle: 0, waiting: 0 });
+  const store = await openStore(config, {
+    mode, observe: (backend, operation, seconds) => metrics.storeLatency.observe({ backend, operation }, seconds),
+  });
+  opened.store = store;
   try {
     await store.migrate();
     const cookieKeys = loadCookieKeys(config);
@@ -47,7 +55,7 @@ export async function createCore(config: Config, mode: 'serve' | 'share'): Promi
     const provider = createProvider({ config, jwks, cookieKeys, adapter: store.adapter, accounts, render });
     const clients = createClientService(store.clients, (metadata) => provider.Client.validate(metadata));
     return {
-      config, store, provider, accounts, clients, hasher, render, cookieKeys, signingKeys: jwks.keys, close: () => store.close(),
+      config, store, provider, accounts, clients, hasher, render, cookieKeys, signingKeys: jwks.keys, metrics, close: () => store.close(),
     };
   } catch (error) {
     await store.close();
@@ -67,17 +75,19 @@ export function createApp(core: Core, log: Logger): Koa {
   const app = new Koa({ proxy: config.trustProxy });
   app.silent = true;
   app.keys = core.cookieKeys; // koa-mount runs oidc-provider on this app's context, cookies included
-  app.use(requestLog(log));
+  app.use(requestLog(log, core.metrics.httpDuration));
   app.use(securityHeaders({ issuer: config.issuer, logoUrl: config.brand.logoUrl }));
   app.use(errorHandler(render, log));
   const routers = [
     createHealthRouter({ checks: core.store.checks, signingKeys: core.signingKeys }),
     createAssetsRouter(config.brand),
-    createInteractionsRouter({ provider, accounts, csrf: createCsrf(core.cookieKeys[0]!), render }),
+    createInteractionsRouter({ provider, accounts, csrf: createCsrf(core.cookieKeys[0]!), render, onSignIn: signInRecorder(core.metrics) }),
+    ...(config.metrics.port ? [] : [createMetricsRouter(core.metrics.registry, config.metrics.token)]),
   ];
   for (const router of routers) app.use(router.routes()).use(router.allowedMethods());
   app.use(oauthMetadataAlias);
   provider.on('server_error', (_ctx, err) => log.error({ err }, 'authorization server error'));
+  provider.on('grant.success', (ctx) => core.metrics.tokens.inc({ grant_type: String(ctx.oidc.params?.grant_type ?? 'unknown') }));
   app.use(mount(provider));
   return app;
 }

@@ -1,11 +1,13 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import Koa from 'koa';
 import type { Logger } from 'pino';
 import { createApp, createCore, type Core } from './app.ts';
 import { ConfigError, loadConfig } from './config/load.ts';
 import type { Config } from './config/config.ts';
 import { applyImportFile } from './import/apply-import.ts';
 import { createLogger } from './log.ts';
+import { createMetricsRouter } from './ops/metrics-router.ts';
 
 export interface Running {
   url: string;
@@ -24,11 +26,11 @@ export async function startServer(config: Config, log: Logger): Promise<Running>
       const summary = await applyImportFile(core, config.importFile, { dryRun: false });
       log.info({ import: config.importFile, summary }, 'import file applied');
     }
-    const server = http.createServer(createApp(core, log).callback());
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(config.port, config.host, resolve);
-    });
+    const server = await listen(createApp(core, log), config.port, config.host);
+    // Metrics on a port of their own, when configured, so they need not be exposed with the rest.
+    const metricsServer = config.metrics.port
+      ? await listen(new Koa().use(createMetricsRouter(core.metrics.registry, config.metrics.token).routes()), config.metrics.port, config.host)
+      : undefined;
     const purge = setInterval(() => core.store.purgeExpired().catch((err) => log.warn({ err }, 'purge failed')), PURGE_EVERY_MS);
     purge.unref();
     const { port } = server.address() as AddressInfo;
@@ -37,6 +39,8 @@ export async function startServer(config: Config, log: Logger): Promise<Running>
       core,
       async close() {
         clearInterval(purge);
+        metricsServer?.close();
+        metricsServer?.closeAllConnections();
         const closed = new Promise((resolve) => server.close(resolve));
         server.closeIdleConnections();
         const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
@@ -49,6 +53,15 @@ export async function startServer(config: Config, log: Logger): Promise<Running>
     await core.close();
     throw error;
   }
+}
+
+async function listen(app: { callback(): http.RequestListener }, port: number, host: string): Promise<http.Server> {
+  const server = http.createServer(app.callback());
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, resolve);
+  });
+  return server;
 }
 
 function banner(config: Config, running: Running): string {

@@ -19,6 +19,7 @@ export interface Config {
   inlineJwks?: string;
   cookieKeys?: string[];
   logLevel: Settings['LOG_LEVEL'];
+  metrics: { token?: string; port?: number };
   brand: Brand;
   defaultResource: string;
   defaultResourceScopes: string;
@@ -45,6 +46,7 @@ export function toConfig(s: Settings, cwd: string): Config {
     inlineJwks: s.GATEHOUSE_JWKS,
     cookieKeys: s.COOKIE_KEYS?.split(',').map((k) => k.trim()).filter(Boolean),
     logLevel: s.LOG_LEVEL,
+    metrics: { token: s.METRICS_TOKEN, port: s.METRICS_PORT },
     brand: { name: s.BRAND_NAME, logoUrl: s.BRAND_LOGO_URL, color: s.BRAND_COLOR },
     defaultResource: s.DEFAULT_RESOURCE ?? `${issuer}/api`,
     defaultResourceScopes: s.DEFAULT_RESOURCE_SCOPES,

@@ -29,6 +29,10 @@ export const settings = z.object({
   GATEHOUSE_JWKS: z.string().min(1).optional().describe('private JWKS as JSON, instead of a keys file'),
   COOKIE_KEYS: z.string().optional()
     .describe('comma-separated cookie signing secrets (32+ characters each), newest first; required in production'),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional()
+    .describe('bearer token /metrics requires; unset serves metrics to anyone who can reach them'),
+  METRICS_PORT: int(1, 65535).optional()
+    .describe('serve /metrics on this port (on HOST) instead of the main one'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   BRAND_NAME: z.string().min(1).max(60).default('Gatehouse').describe('name shown on pages'),
   BRAND_LOGO_URL: url.optional().describe('logo shown on pages'),

@@ -1,15 +1,17 @@
 import crypto from 'node:crypto';
 import type { Middleware } from 'koa';
 import type { Logger } from 'pino';
+import type { Histogram } from 'prom-client';
 
 const INCOMING_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /**
  * A request id (the caller's X-Request-Id when it is sane, else a new one) echoed in the response,
- * and one log line per request: method, route, status, duration. Paths are logged as their route
- * pattern where there is one and never with their query, which can carry codes and tokens.
+ * one log line per request (method, route, status, duration) and its duration in the histogram.
+ * Paths are logged as their route pattern where there is one and never with their query, which
+ * can carry codes and tokens; the histogram's route label is the pattern or "unmatched".
  */
-export function requestLog(log: Logger): Middleware {
+export function requestLog(log: Logger, duration: Histogram<'method' | 'route' | 'status'>): Middleware {
   return async (ctx, next) => {
     const incoming = ctx.get('X-Request-Id');
     const id = INCOMING_ID.test(incoming) ? incoming : crypto.randomUUID();
@@ -20,11 +22,11 @@ export function requestLog(log: Logger): Middleware {
     try {
       await next();
     } finally {
-      const route = (ctx as { _matchedRoute?: string })._matchedRoute;
-      log.info({
-        reqId: id, method: ctx.method, route: typeof route === 'string' ? route : routeOf(path),
-        status: ctx.status, durationMs: Number(process.hrtime.bigint() - started) / 1e6,
-      }, 'request');
+      const matched = (ctx as { _matchedRoute?: unknown })._matchedRoute;
+      const route = typeof matched === 'string' ? matched : undefined;
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      duration.observe({ method: ctx.method, route: route ?? 'unmatched', status: String(ctx.status) }, seconds);
+      log.info({ reqId: id, method: ctx.method, route: route ?? routeOf(path), status: ctx.status, durationMs: seconds * 1000 }, 'request');
     }
   };
 }

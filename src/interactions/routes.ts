@@ -14,10 +14,12 @@ interface Deps {
   accounts: AccountService;
   csrf: Csrf;
   render: Render;
+  /** Told of every sign-in attempt: the method and the outcome ('success' or an error code). */
+  onSignIn: (method: string, outcome: string) => void;
 }
 
 /** Login and consent pages in oidc-provider's interaction pipeline (login → consent). */
-export function createInteractionsRouter({ provider, accounts, csrf, render }: Deps): Router {
+export function createInteractionsRouter({ provider, accounts, csrf, render, onSignIn }: Deps): Router {
   const router = new Router({ prefix: '/interaction/:uid' });
   router.use(async (ctx, next) => {
     ctx.set('Cache-Control', 'no-store'); // pages with CSRF tokens and sign-in errors are never cached
@@ -84,9 +86,11 @@ export function createInteractionsRouter({ provider, accounts, csrf, render }: D
     }
     try {
       const account = await accounts.authenticate(email, password, ctx.ip);
+      onSignIn('password', 'success');
       await finish(ctx, { login: { accountId: account.id, amr: ['pwd'] } });
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
+      onSignIn('password', error.code);
       ctx.status = error.status;
       if (error.retryAfter) ctx.set('Retry-After', String(error.retryAfter));
       await loginPage(ctx, interaction, { error: error.message, email });

@@ -34,6 +34,7 @@ export async function createChangeFeed(options: { redis?: Redis; prefix: string;
     const subscriber = options.redis.duplicate();
     subscriber.on('message', (_channel: string, message: string) => dispatch(message));
     subscriber.on('error', () => {}); // reconnects by itself; readiness reports the outage
+    await subscriber.connect();
     await subscriber.subscribe(channel);
     return {
       publish: async (topic, id) => void (await options.redis!.publish(channel, JSON.stringify({ topic, id }))),

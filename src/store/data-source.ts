@@ -20,6 +20,7 @@ export function createDataSource(url: string): DataSource {
     synchronize: false,
     migrationsRun: false,
     logging: false,
-    extra: { max: 20, connectionTimeoutMillis: 5000 },
+    // fail fast when PostgreSQL is away or hangs; the pool reconnects by itself
+    extra: { max: 20, connectionTimeoutMillis: 2000, query_timeout: 10000 },
   });
 }

@@ -13,9 +13,12 @@ import { clientRepository } from './client-repository.ts';
 import { createDataSource } from './data-source.ts';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres.ts';
 import { limiterFactory } from './limiters.ts';
+import { instrument, type Observe } from './instrument.ts';
 import { cachedClients } from './cached-clients.ts';
 import { createChangeFeed, type ChangeFeed } from './change-feed.ts';
 import { schemaDrift } from './schema-drift.ts';
+
+export interface PoolStats { total: number; idle: number; waiting: number }
 
 export interface Repositories {
   accounts: AccountStore;
@@ -32,6 +35,8 @@ export interface Store extends Repositories {
   /** SQL the migrations are missing to match the entities; empty when they agree. */
   drift(): Promise<string[]>;
   purgeExpired(): Promise<void>;
+  /** Connections of the PostgreSQL pool: open, idle, and requests waiting for one. */
+  poolStats(): PoolStats;
   /** Round trips that prove each backing service answers; Redis only when configured. */
   checks: Record<string, () => Promise<void>>;
   /** Where the embedded PostgreSQL lives, when it is in use. */
@@ -42,9 +47,17 @@ export interface Store extends Repositories {
 export interface StoreOptions {
   /** 'serve' owns an embedded PostgreSQL; 'share' (the CLI) reuses the running one. */
   mode: 'serve' | 'share';
+  /** Receives the latency of every PostgreSQL and Redis call. */
+  observe?: Observe;
 }
 
-export async function openStore(config: Config, { mode }: StoreOptions): Promise<Store> {
+// Fail fast while a dependency is away (503 at once rather than a queue of waiting requests),
+// and reconnect by itself when it returns.
+const REDIS_OPTIONS = {
+  lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000, commandTimeout: 2000,
+} as const;
+
+export async function openStore(config: Config, { mode, observe = () => {} }: StoreOptions): Promise<Store> {
   const undo: (() => Promise<unknown> | unknown)[] = [];
   try {
     const embedded = config.databaseUrl ? undefined : await startEmbeddedPostgres({ dataDir: config.dataDir, mode });
@@ -55,37 +68,51 @@ export async function openStore(config: Config, { mode }: StoreOptions): Promise
       throw new Error(`cannot connect to PostgreSQL: ${error.message}`, { cause: error });
     });
     undo.push(() => dataSource.destroy());
-    const redis = config.redisUrl ? new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2 }) : undefined;
+    const redis = config.redisUrl ? new Redis(config.redisUrl, REDIS_OPTIONS) : undefined;
     if (redis) {
+      redis.on('error', () => {}); // it reconnects by itself; calls fail fast meanwhile and readiness reports it
       undo.push(() => redis.disconnect());
       await redis.connect().catch((error: Error) => {
         throw new Error(`cannot connect to Redis: ${error.message}`, { cause: error });
       });
     }
     const feed = await createChangeFeed({ redis, prefix: config.redisKeyPrefix, dataSource, databaseUrl });
-    return storeOn(dataSource, redis, config.redisKeyPrefix, feed, embedded);
+    return storeOn({ dataSource, redis, prefix: config.redisKeyPrefix, feed, observe, embedded });
   } catch (error) {
     for (const step of undo.reverse()) await step();
     throw error;
   }
 }
 
-function storeOn(dataSource: DataSource, redis: Redis | undefined, prefix: string, feed: ChangeFeed, embedded?: EmbeddedPostgres): Store {
-  const clients = cachedClients(clientRepository(dataSource.manager), feed);
+interface Parts {
+  dataSource: DataSource;
+  redis?: Redis;
+  prefix: string;
+  feed: ChangeFeed;
+  observe: Observe;
+  embedded?: EmbeddedPostgres;
+}
+
+function storeOn({ dataSource, redis, prefix, feed, observe, embedded }: Parts): Store {
+  const postgres = <T extends object>(target: T, name: string) => instrument(target, 'postgres', name, observe);
+  const clients = cachedClients(postgres(clientRepository(dataSource.manager), 'clients'), feed);
+  const limiters = limiterFactory(redis, prefix);
+  const pool = (dataSource.driver as unknown as { master: { totalCount: number; idleCount: number; waitingCount: number } }).master;
   return {
-    accounts: accountRepository(dataSource.manager),
+    accounts: postgres(accountRepository(dataSource.manager), 'accounts'),
     clients: { find: clients.find, list: clients.list, save: clients.save, delete: clients.delete },
     adapter: (model) => {
       if (model === 'Client') return clientAdapter(clients);
-      return redis ? redisAdapter(redis, prefix, model) : postgresAdapter(dataSource, model);
+      return redis ? instrument(redisAdapter(redis, prefix, model), 'redis', model, observe) : postgres(postgresAdapter(dataSource, model), model);
     },
-    limiters: limiterFactory(redis, prefix),
+    limiters: (options) => (redis ? instrument(limiters(options), 'redis', `limit.${options.name}`, observe) : limiters(options)),
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     async transaction(fn) {
       const changedClients = new Set<string>();
       const result = await dataSource.transaction((manager) => {
         const repo = clientRepository(manager);
         return fn({
-          accounts: accountRepository(manager),
+          accounts: postgres(accountRepository(manager), 'accounts'),
           clients: {
             ...repo,
             save: async (metadata) => (changedClients.add(metadata.client_id), repo.save(metadata)),
