@@ -16,6 +16,11 @@ export class AppError extends Error {
     this.expose = options.expose ?? status < 500;
     this.retryAfter = options.retryAfter;
   }
+
+  /** What a person is shown. */
+  get userMessage(): string {
+    return this.message;
+  }
 }
 
 /**
@@ -30,5 +35,9 @@ export class Unavailable extends AppError {
     super('temporarily_unavailable', 503, 'temporarily_unavailable', { expose: true, retryAfter: 5 });
     this.cause = options.cause;
     this.error_description = `${dependency} cannot be reached right now. Try again in a moment.`;
+  }
+
+  override get userMessage(): string {
+    return this.error_description;
   }
 }

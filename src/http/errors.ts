@@ -11,13 +11,15 @@ export function errorHandler(render: Render, log: Logger): Middleware {
   return async (ctx, next) => {
     try {
       await next();
+      // oidc-provider answers storage outages itself; say when to come back (RFC 9110 §10.2.3)
+      if (ctx.status === 503 && !ctx.response.get('Retry-After')) ctx.set('Retry-After', '5');
     } catch (caught) {
       const known = caught instanceof AppError ? caught : httpError(caught);
       const error = known ?? new AppError('server_error', 500, 'Something went wrong on our side.', { expose: true });
       if (!known) log.error({ err: caught, path: ctx.path }, 'unhandled error');
       ctx.status = error.status;
       if (error.retryAfter) ctx.set('Retry-After', String(error.retryAfter));
-      const message = error.expose ? error.message : 'The request could not be completed.';
+      const message = error.expose ? error.userMessage : 'The request could not be completed.';
       if (ctx.accepts('html', 'json') === 'json') {
         ctx.body = { error: error.code, error_description: message };
       } else {

@@ -93,7 +93,7 @@ export function createInteractionsRouter({ provider, accounts, csrf, render, onS
       onSignIn('password', error.code);
       ctx.status = error.status;
       if (error.retryAfter) ctx.set('Retry-After', String(error.retryAfter));
-      await loginPage(ctx, interaction, { error: error.message, email });
+      await loginPage(ctx, interaction, { error: error.userMessage, email });
     }
   });
 

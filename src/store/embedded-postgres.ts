@@ -21,12 +21,14 @@ interface Options {
   dataDir: string;
   /** 'serve' owns the cluster; 'share' (the CLI) reuses a running one, starting it only if needed. */
   mode: 'serve' | 'share';
+  /** A fixed port; by default a free one is chosen at every start. */
+  port?: number;
 }
 
 const USER = 'gatehouse';
 const DATABASE = 'gatehouse';
 
-export async function startEmbeddedPostgres({ dataDir, mode }: Options): Promise<EmbeddedPostgres> {
+export async function startEmbeddedPostgres({ dataDir, mode, port: fixedPort }: Options): Promise<EmbeddedPostgres> {
   const runAs = process.getuid?.() === 0 ? postgresUser() : undefined;
   const base = locate(dataDir, runAs);
   const bin = await binaries(base, runAs);
@@ -44,7 +46,7 @@ export async function startEmbeddedPostgres({ dataDir, mode }: Options): Promise
     await stopPid(running.pid); // orphaned by a kill -9 of the previous run
   }
 
-  const port = await freePort();
+  const port = fixedPort ?? (await freePort());
   const log = fs.openSync(path.join(base, 'postgres.log'), 'a');
   const child = spawn(bin.postgres, [
     '-D', cluster, '-p', String(port), '-h', '127.0.0.1', '-c', 'unix_socket_directories=',

@@ -4,10 +4,12 @@ import net from 'node:net';
 import { freePort } from '../../src/store/free-port.ts';
 
 /** A throwaway redis-server on 127.0.0.1, installed with apt-get on Debian as root when missing. */
-export async function startRedisServer(port?: number): Promise<{ url: string; process: ChildProcess }> {
+export async function startRedisServer(options: { port?: number; persistIn?: string } = {}): Promise<{ url: string; process: ChildProcess }> {
   ensureInstalled();
-  port ??= await freePort();
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+  const port = options.port ?? (await freePort());
+  // With persistIn, every write is on disk before it is acknowledged (AOF, fsync always).
+  const persistence = options.persistIn ? ['--appendonly', 'yes', '--appendfsync', 'always', '--dir', options.persistIn] : ['--appendonly', 'no'];
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...persistence], {
     stdio: 'ignore',
   });
   for (let i = 0; i < 200; i++) {

@@ -23,35 +23,30 @@ describe.each(STORAGE_KINDS)('health probes (%s)', (storage) => {
   });
 });
 
-describe('readiness during a Redis outage', () => {
-  it('turns false within its bound while Redis is down, and true again when it returns', async () => {
+describe('readiness when Redis hangs', () => {
+  it('answers within its bound, not ready, and ready again once Redis resumes', async () => {
     const redis = await startRedisServer();
     const gatehouse = await startGatehouse({ env: { REDIS_URL: redis.url } });
     try {
-      redis.process.kill('SIGKILL');
-      await new Promise((resolve) => redis.process.once('exit', resolve));
+      redis.process.kill('SIGSTOP'); // accepts connections, answers nothing
       const started = Date.now();
-      const down = await get(`${gatehouse.issuer}/health/ready`);
+      const hung = await get(`${gatehouse.issuer}/health/ready`);
       expect(Date.now() - started).toBeLessThan(3000);
-      expect(down.status).toBe(503);
-      expect(down.body).toMatchObject({ status: 'unavailable', checks: { postgres: 'ok', keys: 'ok' } });
-      expect(['failing', 'timeout']).toContain((down.body.checks as Record<string, string>).redis);
+      expect(hung.status).toBe(503);
+      expect(hung.body).toMatchObject({ status: 'unavailable', checks: { postgres: 'ok', keys: 'ok' } });
+      expect(['failing', 'timeout']).toContain((hung.body.checks as Record<string, string>).redis);
       expect((await get(`${gatehouse.issuer}/health/live`)).status).toBe(200);
 
-      const port = new URL(redis.url).port;
-      const again = await startRedisServer(Number(port));
-      try {
-        let status = 0;
-        for (let i = 0; i < 100 && status !== 200; i++) {
-          status = (await get(`${gatehouse.issuer}/health/ready`)).status;
-          if (status !== 200) await new Promise((resolve) => setTimeout(resolve, 100));
-        }
-        expect(status).toBe(200);
-      } finally {
-        again.process.kill();
+      redis.process.kill('SIGCONT');
+      let status = 0;
+      for (let i = 0; i < 100 && status !== 200; i++) {
+        status = (await get(`${gatehouse.issuer}/health/ready`)).status;
+        if (status !== 200) await new Promise((resolve) => setTimeout(resolve, 100));
       }
+      expect(status).toBe(200);
     } finally {
       await gatehouse.close();
+      redis.process.kill('SIGKILL');
     }
   });
 });
