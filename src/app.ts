@@ -20,7 +20,9 @@ import { createMetricsRouter } from './ops/metrics-router.ts';
 import { loadCookieKeys, loadSigningKeys } from './keys/load-keys.ts';
 import { providerJwks } from './keys/signing-keys.ts';
 import { createProvider } from './provider/create-provider.ts';
+import { reloadKeys } from './provider/reload-keys.ts';
 import { openStore, type Store } from './store/open-store.ts';
+import { createLogger } from './log.ts';
 
 /** Storage, keys, the authorization server and the services: everything but HTTP. */
 export interface Core {
@@ -38,7 +40,7 @@ export interface Core {
   close(): Promise<void>;
 }
 
-export async function createCore(config: Config, mode: 'serve' | 'share'): Promise<Core> {
+export async function createCore(config: Config, mode: 'serve' | 'share', log: Logger = createLogger('silent')): Promise<Core> {
   const opened: { store?: Store } = {};
   const metrics = createMetrics(() => opened.store?.poolStats() ?? { total: 0, idle: 0, waiting: 0 });
   const store = await openStore(config, {
@@ -54,9 +56,19 @@ export async function createCore(config: Config, mode: 'serve' | 'share'): Promi
     const jwks = providerJwks(await loadSigningKeys(config));
     const provider = createProvider({ config, jwks, cookieKeys, adapter: store.adapter, accounts, render });
     const clients = createClientService(store.clients, (metadata) => provider.Client.validate(metadata));
-    return {
+    const core: Core = {
       config, store, provider, accounts, clients, hasher, render, cookieKeys, signingKeys: jwks.keys, metrics, close: () => store.close(),
     };
+    // A rotation by any process (gatehouse keys rotate) reaches every node without a restart.
+    store.onKeysChanged(() => {
+      loadSigningKeys(config).then((keys) => {
+        const next = providerJwks(keys);
+        reloadKeys(provider, next);
+        core.signingKeys = next.keys;
+        log.info({ kids: next.keys.map((k) => k.kid) }, 'signing keys reloaded');
+      }).catch((err: unknown) => log.error({ err }, 'signing keys could not be reloaded; the previous ones stay in use'));
+    });
+    return core;
   } catch (error) {
     await store.close();
     throw error;
@@ -79,7 +91,7 @@ export function createApp(core: Core, log: Logger): Koa {
   app.use(securityHeaders({ issuer: config.issuer, logoUrl: config.brand.logoUrl }));
   app.use(errorHandler(render, log));
   const routers = [
-    createHealthRouter({ checks: core.store.checks, signingKeys: core.signingKeys }),
+    createHealthRouter({ checks: core.store.checks, signingKeys: () => core.signingKeys }),
     createAssetsRouter(config.brand),
     createInteractionsRouter({ provider, accounts, csrf: createCsrf(core.cookieKeys[0]!), render, onSignIn: signInRecorder(core.metrics) }),
     ...(config.metrics.port ? [] : [createMetricsRouter(core.metrics.registry, config.metrics.token)]),

@@ -20,7 +20,7 @@ const SHUTDOWN_GRACE_MS = 10_000;
 const PURGE_EVERY_MS = 10 * 60_000;
 
 export async function startServer(config: Config, log: Logger): Promise<Running> {
-  const core = await createCore(config, 'serve');
+  const core = await createCore(config, 'serve', log);
   try {
     if (config.importFile) {
       const summary = await applyImportFile(core, config.importFile, { dryRun: false });

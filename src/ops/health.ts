@@ -6,8 +6,8 @@ const CHECK_TIMEOUT_MS = 2000;
 export interface HealthDeps {
   /** Round trips to PostgreSQL and (when configured) Redis. */
   checks: Record<string, () => Promise<void>>;
-  /** The private signing keys in use. */
-  signingKeys: JWK[];
+  /** The private signing keys in use (they can change while running). */
+  signingKeys: () => JWK[];
 }
 
 /**
@@ -19,7 +19,7 @@ export function createHealthRouter({ checks, signingKeys }: HealthDeps): Router 
   const all: Record<string, () => Promise<void>> = {
     ...checks,
     keys: async () => {
-      for (const jwk of signingKeys) await new SignJWT({}).setProtectedHeader({ alg: jwk.alg! }).sign(await importJWK(jwk, jwk.alg));
+      for (const jwk of signingKeys()) await new SignJWT({}).setProtectedHeader({ alg: jwk.alg! }).sign(await importJWK(jwk, jwk.alg));
     },
   };
   const router = new Router({ prefix: '/health' });

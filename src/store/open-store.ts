@@ -37,6 +37,9 @@ export interface Store extends Repositories {
   purgeExpired(): Promise<void>;
   /** Connections of the PostgreSQL pool: open, idle, and requests waiting for one. */
   poolStats(): PoolStats;
+  /** Tells every Gatehouse process that the signing keys changed. */
+  announceKeys(): Promise<void>;
+  onKeysChanged(handler: () => void): void;
   /** Round trips that prove each backing service answers; Redis only when configured. */
   checks: Record<string, () => Promise<void>>;
   /** Where the embedded PostgreSQL lives, when it is in use. */
@@ -106,6 +109,8 @@ function storeOn({ dataSource, redis, prefix, feed, observe, embedded }: Parts):
       return redis ? instrument(redisAdapter(redis, prefix, model), 'redis', model, observe) : postgres(postgresAdapter(dataSource, model), model);
     },
     limiters: (options) => (redis ? instrument(limiters(options), 'redis', `limit.${options.name}`, observe) : limiters(options)),
+    announceKeys: () => feed.publish('keys', 'all'),
+    onKeysChanged: (handler) => feed.on('keys', handler),
     poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     async transaction(fn) {
       const changedClients = new Set<string>();

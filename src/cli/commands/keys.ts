@@ -1,4 +1,5 @@
 import { readKeysFile, rotate, writeKeysFile, SIGNING_ALGS, generateSigningKey, type StoredKey } from '../../keys/signing-keys.ts';
+import { openStore } from '../../store/open-store.ts';
 import { parse, type Command } from '../command.ts';
 import { UsageError } from '../cli-error.ts';
 
@@ -24,7 +25,15 @@ export const keysCommand: Command = async ([sub, ...args], config) => {
       const next: StoredKey[] = current ? await rotate(current, retention) : await Promise.all(SIGNING_ALGS.map(generateSigningKey));
       writeKeysFile(config.keysFile, next);
       for (const k of next.filter((key) => key.retired_at === undefined)) process.stdout.write(`new signing key ${k.kid} (${k.alg})\n`);
-      process.stdout.write(`written to ${config.keysFile}; restart Gatehouse to sign with the new keys (the old ones stay published)\n`);
+      process.stdout.write(`written to ${config.keysFile}; the old keys stay published\n`);
+      // Running servers reading this file switch to the new keys now.
+      try {
+        const store = await openStore(config, { mode: 'share' });
+        await store.announceKeys().finally(() => store.close());
+      } catch (error) {
+        process.stderr.write(`gatehouse: running servers could not be told (${(error as Error).message}); restart them to sign with the new keys\n`);
+        return 1;
+      }
       return 0;
     }
     default:

@@ -22,13 +22,18 @@ describe('signing key rotation', () => {
   };
   const jwks = async () => (await fetch(`${gatehouse.issuer}/jwks`)).json() as Promise<JSONWebKeySet>;
 
-  it('signs with the new key after a restart and keeps publishing the old one', async () => {
+  /** Rotates the keys file as `gatehouse keys rotate` does and tells the running server. */
+  const rotateKeys = async (retention: number, expectedKeys: number) => {
+    const { keysFile } = gatehouse.running.core.config;
+    writeKeysFile(keysFile, await rotate(readKeysFile(keysFile)!, retention));
+    await gatehouse.running.core.store.announceKeys();
+    for (let i = 0; i < 50 && (await jwks()).keys.length !== expectedKeys; i++) await new Promise((r) => setTimeout(r, 100));
+  };
+
+  it('signs with the new key at once, without a restart, and keeps publishing the old one', async () => {
     const before = await idToken();
     const oldKid = decodeProtectedHeader(before).kid;
-    const { keysFile } = gatehouse.running.core.config;
-    writeKeysFile(keysFile, await rotate(readKeysFile(keysFile)!, 3600));
-
-    gatehouse = await gatehouse.restart();
+    await rotateKeys(3600, 4);
 
     const after = await idToken();
     const newKid = decodeProtectedHeader(after).kid;
@@ -41,9 +46,14 @@ describe('signing key rotation', () => {
   });
 
   it('stops publishing retired keys once their tokens can no longer be alive', async () => {
-    const { keysFile } = gatehouse.running.core.config;
-    writeKeysFile(keysFile, await rotate(readKeysFile(keysFile)!, 0));
-    gatehouse = await gatehouse.restart();
+    await rotateKeys(0, 2);
     expect((await jwks()).keys).toHaveLength(2);
+  });
+
+  it('keeps the rotated keys across a restart', async () => {
+    const kids = (await jwks()).keys.map((k) => k.kid);
+    gatehouse = await gatehouse.restart();
+    expect((await jwks()).keys.map((k) => k.kid)).toEqual(kids);
+    expect(kids).toContain(decodeProtectedHeader(await idToken()).kid);
   });
 });
