@@ -13,6 +13,12 @@ export interface Page {
  */
 export class Browser {
   readonly #cookies = new Map<string, Cookie>();
+  readonly #route: (url: URL) => URL;
+
+  /** `route` picks where each request really goes, as a load balancer in front of several nodes would. */
+  constructor(route: (url: URL) => URL = (url) => url) {
+    this.#route = route;
+  }
 
   async request(url: string, init: { method?: string; form?: Record<string, string>; headers?: Record<string, string> } = {}): Promise<Page> {
     const target = new URL(url);
@@ -24,7 +30,7 @@ export class Browser {
       headers['content-type'] = 'application/x-www-form-urlencoded';
       body = new URLSearchParams(init.form).toString();
     }
-    const response = await fetch(target, { method: init.method ?? (init.form ? 'POST' : 'GET'), headers, body, redirect: 'manual' });
+    const response = await fetch(this.#route(target), { method: init.method ?? (init.form ? 'POST' : 'GET'), headers, body, redirect: 'manual' });
     for (const line of response.headers.getSetCookie()) this.#store(line);
     return { status: response.status, url: target.href, headers: response.headers, body: await response.text() };
   }
