@@ -42,9 +42,12 @@ export async function startServer(config: Config, log: Logger): Promise<Running>
         metricsServer?.close();
         metricsServer?.closeAllConnections();
         const closed = new Promise((resolve) => server.close(resolve));
+        // keep-alive connections go as soon as their last response is out; stragglers at the bound
+        const sweep = setInterval(() => server.closeIdleConnections(), 50);
         server.closeIdleConnections();
         const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
         await closed;
+        clearInterval(sweep);
         clearTimeout(force);
         await core.close();
       },
