@@ -73,7 +73,7 @@ function banner(config: Config, running: Running): string {
     '',
     `Gatehouse is running at ${config.issuer} (listening on ${running.url})`,
     `  discovery:  ${config.issuer}/.well-known/openid-configuration`,
-    `  storage:    ${database}${config.redisUrl ? ' and Redis' : ''}`,
+    `  storage:    ${database}${config.redis ? ` and Redis (${config.redis.mode})` : ''}`,
     '',
     'Next: create a user and a client, then point your application at the discovery URL:',
     '  npx gatehouse user create --email you@example.com --password "a-long-passphrase"',

@@ -1,6 +1,14 @@
 import path from 'node:path';
 import type { Settings } from './schema.ts';
 
+export interface HostPort { host: string; port: number }
+
+/** Where Redis is: one node, a Sentinel-watched master, or a Cluster. */
+export type RedisTarget =
+  | { mode: 'single'; url: string }
+  | { mode: 'sentinel'; sentinels: HostPort[]; master: string; password?: string }
+  | { mode: 'cluster'; nodes: HostPort[]; password?: string };
+
 export interface Brand { name: string; logoUrl?: string; color: string }
 
 /** The validated, resolved configuration every factory receives. */
@@ -11,7 +19,7 @@ export interface Config {
   host: string;
   trustProxy: boolean;
   databaseUrl?: string;
-  redisUrl?: string;
+  redis?: RedisTarget;
   redisKeyPrefix: string;
   dataDir: string;
   importFile?: string;
@@ -38,7 +46,7 @@ export function toConfig(s: Settings, cwd: string): Config {
     host: s.HOST,
     trustProxy: s.TRUST_PROXY,
     databaseUrl: s.DATABASE_URL,
-    redisUrl: s.REDIS_URL,
+    redis: redisTarget(s),
     redisKeyPrefix: s.REDIS_KEY_PREFIX,
     dataDir,
     importFile: s.GATEHOUSE_IMPORT && path.resolve(cwd, s.GATEHOUSE_IMPORT),
@@ -63,4 +71,10 @@ export function toConfig(s: Settings, cwd: string): Config {
       hashQueue: s.PASSWORD_HASH_QUEUE,
     },
   };
+}
+
+function redisTarget(s: Settings): RedisTarget | undefined {
+  if (s.REDIS_SENTINELS) return { mode: 'sentinel', sentinels: s.REDIS_SENTINELS, master: s.REDIS_SENTINEL_MASTER, password: s.REDIS_PASSWORD };
+  if (s.REDIS_CLUSTER_NODES) return { mode: 'cluster', nodes: s.REDIS_CLUSTER_NODES, password: s.REDIS_PASSWORD };
+  return s.REDIS_URL ? { mode: 'single', url: s.REDIS_URL } : undefined;
 }

@@ -21,6 +21,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   }
   const config = toConfig(parsed.data, cwd);
   const problems = config.production ? productionProblems(config) : [];
+  const redisSettings = ['REDIS_URL', 'REDIS_SENTINELS', 'REDIS_CLUSTER_NODES'].filter((name) => defined[name]);
+  if (redisSettings.length > 1) problems.push(`${redisSettings.join(', ')}: give one of them, not several`);
   if (config.cookieKeys?.some((k) => k.length < 32)) problems.push('COOKIE_KEYS: each secret must be at least 32 characters');
   if (problems.length) throw new ConfigError(problems);
   return config;

@@ -6,6 +6,11 @@ import { z } from 'zod';
 const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => ['true', '1', 'yes'].includes(v));
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const url = z.url({ protocol: /^https?$/ });
+const hostPorts = z.string().transform((value, ctx) => value.split(',').map((entry) => entry.trim()).filter(Boolean).map((entry) => {
+  const match = /^(.+):(\d{1,5})$/.exec(entry);
+  if (!match) ctx.addIssue({ code: 'custom', message: `"${entry}" is not host:port` });
+  return { host: match?.[1] ?? '', port: Number(match?.[2] ?? 0) };
+}));
 
 export const settings = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development')
@@ -20,6 +25,12 @@ export const settings = z.object({
     .describe('PostgreSQL connection URL; unset starts the embedded PostgreSQL'),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional()
     .describe('Redis URL for sessions, codes and rate limits; unset keeps them in PostgreSQL and in process'),
+  REDIS_SENTINELS: hostPorts.optional()
+    .describe('Redis Sentinel addresses (host:port,host:port), instead of REDIS_URL'),
+  REDIS_SENTINEL_MASTER: z.string().min(1).default('mymaster').describe('the master name the sentinels watch'),
+  REDIS_CLUSTER_NODES: hostPorts.optional()
+    .describe('Redis Cluster seed nodes (host:port,host:port), instead of REDIS_URL'),
+  REDIS_PASSWORD: z.string().min(1).optional().describe('password for Sentinel or Cluster nodes (with REDIS_URL, put it in the URL)'),
   REDIS_KEY_PREFIX: z.string().default('gatehouse:').describe('prefix of every Redis key'),
   GATEHOUSE_DATA_DIR: z.string().min(1).default('data')
     .describe('embedded database, generated development secrets and keys'),

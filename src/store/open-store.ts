@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Adapter } from 'oidc-provider';
 import type { DataSource } from 'typeorm';
 import type { Config } from '../config/config.ts';
@@ -13,6 +13,7 @@ import { clientRepository } from './client-repository.ts';
 import { createDataSource } from './data-source.ts';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres.ts';
 import { limiterFactory } from './limiters.ts';
+import { createRedisClient } from './redis-client.ts';
 import { instrument, type Observe } from './instrument.ts';
 import { cachedClients } from './cached-clients.ts';
 import { createChangeFeed, type ChangeFeed } from './change-feed.ts';
@@ -54,11 +55,6 @@ export interface StoreOptions {
   observe?: Observe;
 }
 
-// Fail fast while a dependency is away (503 at once rather than a queue of waiting requests),
-// and reconnect by itself when it returns.
-const REDIS_OPTIONS = {
-  lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000, commandTimeout: 2000,
-} as const;
 
 export async function openStore(config: Config, { mode, observe = () => {} }: StoreOptions): Promise<Store> {
   const undo: (() => Promise<unknown> | unknown)[] = [];
@@ -71,7 +67,7 @@ export async function openStore(config: Config, { mode, observe = () => {} }: St
       throw new Error(`cannot connect to PostgreSQL: ${error.message}`, { cause: error });
     });
     undo.push(() => dataSource.destroy());
-    const redis = config.redisUrl ? new Redis(config.redisUrl, REDIS_OPTIONS) : undefined;
+    const redis = config.redis ? createRedisClient(config.redis) : undefined;
     if (redis) {
       redis.on('error', () => {}); // it reconnects by itself; calls fail fast meanwhile and readiness reports it
       undo.push(() => redis.disconnect());

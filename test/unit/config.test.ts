@@ -24,7 +24,7 @@ describe('configuration', () => {
       dataDir: '/srv/gatehouse/data', keysFile: '/srv/gatehouse/data/jwks.json', defaultResource: 'http://localhost:3000/api',
     });
     expect(config.databaseUrl).toBeUndefined();
-    expect(config.redisUrl).toBeUndefined();
+    expect(config.redis).toBeUndefined();
   });
 
   it('reports every problem at once, each naming its setting', () => {

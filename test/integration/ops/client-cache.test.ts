@@ -23,7 +23,7 @@ describe.each(STORAGE_KINDS)('cached clients (%s)', (storage) => {
     const { config } = gatehouse.running.core;
     env = {
       DATABASE_URL: config.databaseUrl!, GATEHOUSE_DATA_DIR: config.dataDir,
-      ...(config.redisUrl ? { REDIS_URL: config.redisUrl, REDIS_KEY_PREFIX: config.redisKeyPrefix } : {}),
+      ...(config.redis?.mode === 'single' ? { REDIS_URL: config.redis.url, REDIS_KEY_PREFIX: config.redisKeyPrefix } : {}),
     };
     await gatehouse.running.core.clients.create({
       client_id: JOB.id, client_secret: JOB.secret, grant_types: ['client_credentials'], response_types: [], redirect_uris: [],
