@@ -124,7 +124,7 @@ function storeOn({ dataSource, redis, prefix, feed, observe, embedded }: Parts):
       for (const id of changedClients) await clients.changed(id); // once committed
       return result;
     },
-    migrate: async () => (await dataSource.runMigrations({ transaction: 'all' })).map((m) => m.name),
+    migrate: () => migrateExclusively(dataSource),
     drift: () => schemaDrift(dataSource),
     purgeExpired: () => purgeExpiredModels(dataSource),
     checks: {
@@ -139,4 +139,20 @@ function storeOn({ dataSource, redis, prefix, feed, observe, embedded }: Parts):
       await embedded?.stop();
     },
   };
+}
+
+// Any fixed number, the same in every Gatehouse process.
+const MIGRATION_LOCK = 7_420_001;
+
+/** Runs pending migrations while holding an advisory lock, so nodes starting together take turns. */
+async function migrateExclusively(dataSource: DataSource): Promise<string[]> {
+  const lock = dataSource.createQueryRunner();
+  await lock.connect();
+  try {
+    await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    return (await dataSource.runMigrations({ transaction: 'all' })).map((m) => m.name);
+  } finally {
+    await lock.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => {});
+    await lock.release();
+  }
 }
