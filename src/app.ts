@@ -21,6 +21,7 @@ import { loadCookieKeys, loadSigningKeys } from './keys/load-keys.ts';
 import { providerJwks } from './keys/signing-keys.ts';
 import { createProvider } from './provider/create-provider.ts';
 import { reloadKeys } from './provider/reload-keys.ts';
+import { metadataCache } from './provider/metadata-cache.ts';
 import { openStore, type Store } from './store/open-store.ts';
 import { createLogger } from './log.ts';
 
@@ -37,6 +38,8 @@ export interface Core {
   /** The private signing keys the provider signs with. */
   signingKeys: JWK[];
   metrics: Metrics;
+  /** Runs after the signing keys were reloaded (a rotation somewhere). */
+  afterKeysReload(fn: () => void): void;
   close(): Promise<void>;
 }
 
@@ -56,8 +59,11 @@ export async function createCore(config: Config, mode: 'serve' | 'share', log: L
     const jwks = providerJwks(await loadSigningKeys(config));
     const provider = createProvider({ config, jwks, cookieKeys, adapter: store.adapter, accounts, render });
     const clients = createClientService(store.clients, (metadata) => provider.Client.validate(metadata));
+    const reloaded: (() => void)[] = [];
     const core: Core = {
-      config, store, provider, accounts, clients, hasher, render, cookieKeys, signingKeys: jwks.keys, metrics, close: () => store.close(),
+      config, store, provider, accounts, clients, hasher, render, cookieKeys, signingKeys: jwks.keys, metrics,
+      afterKeysReload: (fn) => void reloaded.push(fn),
+      close: () => store.close(),
     };
     // A rotation by any process (gatehouse keys rotate) reaches every node without a restart.
     store.onKeysChanged(() => {
@@ -65,6 +71,7 @@ export async function createCore(config: Config, mode: 'serve' | 'share', log: L
         const next = providerJwks(keys);
         reloadKeys(provider, next);
         core.signingKeys = next.keys;
+        reloaded.forEach((fn) => fn());
         log.info({ kids: next.keys.map((k) => k.kid) }, 'signing keys reloaded');
       }).catch((err: unknown) => log.error({ err }, 'signing keys could not be reloaded; the previous ones stay in use'));
     });
@@ -98,6 +105,9 @@ export function createApp(core: Core, log: Logger): Koa {
   ];
   for (const router of routers) app.use(router.routes()).use(router.allowedMethods());
   app.use(oauthMetadataAlias);
+  const metadata = metadataCache();
+  core.afterKeysReload(metadata.forget);
+  app.use(metadata.middleware);
   provider.on('server_error', (_ctx, err) => log.error({ err }, 'authorization server error'));
   provider.on('grant.success', (ctx) => core.metrics.tokens.inc({ grant_type: String(ctx.oidc.params?.grant_type ?? 'unknown') }));
   app.use(mount(provider));

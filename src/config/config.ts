@@ -31,6 +31,7 @@ export interface Config {
   brand: Brand;
   defaultResource: string;
   defaultResourceScopes: string;
+  accessTokenSigningAlg: 'RS256' | 'ES256';
   ttl: { accessToken: number; idToken: number; refreshToken: number; session: number };
   limits: { loginPerIpPerMinute: number; lockoutThreshold: number; lockoutSeconds: number; hashQueue: number };
 }
@@ -58,6 +59,7 @@ export function toConfig(s: Settings, cwd: string): Config {
     brand: { name: s.BRAND_NAME, logoUrl: s.BRAND_LOGO_URL, color: s.BRAND_COLOR },
     defaultResource: s.DEFAULT_RESOURCE ?? `${issuer}/api`,
     defaultResourceScopes: s.DEFAULT_RESOURCE_SCOPES,
+    accessTokenSigningAlg: s.ACCESS_TOKEN_SIGNING_ALG,
     ttl: {
       accessToken: s.ACCESS_TOKEN_TTL,
       idToken: s.ID_TOKEN_TTL,

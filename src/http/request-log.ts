@@ -31,5 +31,6 @@ export function requestLog(log: Logger, duration: Histogram<'method' | 'route' |
   };
 }
 
-/** A path with its opaque identifiers (interaction uids and the like) replaced. */
-const routeOf = (path: string) => path.replace(/\/[A-Za-z0-9_-]{20,}(?=\/|$)/g, '/:id');
+/** A path with its opaque identifiers (interaction uids and the like: long, with digits or capitals) replaced. */
+const routeOf = (path: string) =>
+  path.replace(/\/([A-Za-z0-9_-]{20,})(?=\/|$)/g, (segment, id: string) => (/[0-9A-Z]/.test(id) ? '/:id' : segment));

@@ -12,7 +12,7 @@ export function resourceIndicators(config: Config) {
     audience: config.defaultResource,
     accessTokenFormat: 'jwt',
     accessTokenTTL: config.ttl.accessToken,
-    jwt: { sign: { alg: 'RS256' } }, // RFC 9068 §4: resource servers must support RS256
+    jwt: { sign: { alg: config.accessTokenSigningAlg } },
   }]]);
 
   return {

@@ -38,6 +38,15 @@ describe('discovery', () => {
     expect(await metadata('/.well-known/oauth-authorization-server')).toEqual(await metadata('/.well-known/openid-configuration'));
   });
 
+  it('lets clients cache discovery and the JWKS, answering the same each time', async () => {
+    for (const path of ['/.well-known/openid-configuration', '/jwks']) {
+      const [first, second] = [await fetch(`${gatehouse.issuer}${path}`), await fetch(`${gatehouse.issuer}${path}`)];
+      expect(second.headers.get('cache-control')).toBe('public, max-age=300');
+      expect(second.headers.get('content-type')).toMatch(/^application\/(json|jwk-set\+json)/);
+      expect(await second.json()).toEqual(await first.json());
+    }
+  });
+
   it('publishes public signing keys only', async () => {
     const { keys } = await metadata('/jwks') as { keys: Record<string, unknown>[] };
     expect(keys.map((k) => k.alg).sort()).toEqual(['ES256', 'RS256']);
