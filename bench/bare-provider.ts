@@ -1,5 +1,5 @@
 // A bare oidc-provider for comparison: in-memory adapter, the same keys and token format as
-// Gatehouse's client_credentials tokens (RS256 RFC 9068 JWTs for one resource).
+// the bench's Gatehouse (ES256 RFC 9068 JWTs for one resource).
 import fs from 'node:fs';
 import Provider from 'oidc-provider';
 import { providerJwks, parseKeys } from '../src/keys/signing-keys.ts';
@@ -16,7 +16,7 @@ const provider = new Provider(issuer, {
     resourceIndicators: {
       enabled: true,
       defaultResource: async () => resource,
-      getResourceServerInfo: async () => ({ scope: 'api', audience: resource, accessTokenFormat: 'jwt', accessTokenTTL: 3600, jwt: { sign: { alg: 'RS256' } } }),
+      getResourceServerInfo: async () => ({ scope: 'api', audience: resource, accessTokenFormat: 'jwt', accessTokenTTL: 3600, jwt: { sign: { alg: 'ES256' } } }),
     },
   },
 });
