@@ -44,33 +44,34 @@ export async function argon2Ceiling(seconds: number): Promise<number> {
   return done / seconds;
 }
 
-/** Many more concurrent sign-in attempts than cores, for `seconds`: how many got 429. */
+/**
+ * Many more concurrent sign-in attempts than cores, for `seconds`, as a credential-stuffing
+ * script makes them: each worker opens an interaction once, then posts passwords to it.
+ */
 export async function signInStorm(issuer: string, seconds: number, concurrency: number): Promise<{ attempts: number; refused: number }> {
   const end = Date.now() + seconds * 1000;
   let attempts = 0;
   let refused = 0;
   await Promise.all(Array.from({ length: concurrency }, async () => {
+    const form = await openInteraction(issuer);
     while (Date.now() < end) {
-      const status = await stormAttempt(issuer);
+      const posted = await fetch(form.action, {
+        method: 'POST', redirect: 'manual',
+        headers: { cookie: form.cookies, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ csrf: form.csrf, email: 'storm@example.com', password: 'a wrong passphrase' }).toString(),
+      });
+      await posted.arrayBuffer();
       attempts++;
-      if (status === 429) refused++;
+      if (posted.status === 429) refused++;
     }
   }));
   return { attempts, refused };
 }
 
-/** Opens a real interaction and posts a wrong password to it, as an attacker's script would. */
-async function stormAttempt(issuer: string): Promise<number> {
+async function openInteraction(issuer: string): Promise<{ action: string; cookies: string; csrf: string }> {
   const auth = await fetch(`${issuer}/auth?client_id=bench-web&response_type=code&scope=openid&redirect_uri=${encodeURIComponent('http://127.0.0.1:9/callback')}&code_challenge=${'a'.repeat(43)}&code_challenge_method=S256`, { redirect: 'manual' });
   const cookies = auth.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
   const location = new URL(auth.headers.get('location')!, issuer);
   const page = await (await fetch(location, { headers: { cookie: cookies } })).text();
-  const csrf = /name="csrf" value="([^"]+)"/.exec(page)?.[1] ?? '';
-  const posted = await fetch(`${location.href}/login`, {
-    method: 'POST', redirect: 'manual',
-    headers: { cookie: cookies, 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ csrf, email: 'storm@example.com', password: 'a wrong passphrase' }).toString(),
-  });
-  await posted.arrayBuffer();
-  return posted.status;
+  return { action: `${location.href}/login`, cookies, csrf: /name="csrf" value="([^"]+)"/.exec(page)?.[1] ?? '' };
 }
