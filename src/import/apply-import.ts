@@ -17,7 +17,10 @@ export class ImportError extends Error {
 }
 
 type Outcome = 'created' | 'updated' | 'unchanged';
-export type ImportSummary = Record<'clients' | 'users', Record<Outcome, number>>;
+export type ImportSummary = Record<'clients' | 'users', Record<Outcome, number>> & {
+  /** What RFC 9700 discourages in the file's clients, by entry. */
+  warnings: string[];
+};
 
 export async function applyImportFile(core: Core, file: string, options: { dryRun: boolean }): Promise<ImportSummary> {
   let text: string;
@@ -49,13 +52,16 @@ export async function applyImport(core: Core, document: unknown, source: string,
   ];
 
   const preparedClients: ClientMetadata[] = [];
+  const warnings: string[] = [];
   for (const [i, input] of clients.entries()) {
     const existing = await core.store.clients.find(input.client_id);
     const withSecret = input.client_secret === undefined && existing?.client_secret !== undefined
       ? { ...input, client_secret: existing.client_secret } // keep the secret already handed out
       : input;
     try {
-      preparedClients.push(await core.clients.prepare(withSecret));
+      const prepared = await core.clients.prepare(withSecret);
+      preparedClients.push(prepared.metadata);
+      warnings.push(...prepared.warnings.map((w) => `clients[${i}] (${input.client_id}).${w}`));
     } catch (error) {
       problems.push(`clients[${i}] (${input.client_id}): ${(error as Error).message}`);
     }
@@ -70,7 +76,7 @@ export async function applyImport(core: Core, document: unknown, source: string,
   }
   if (problems.length) throw new ImportError(source, problems);
 
-  const summary: ImportSummary = { clients: tally(), users: tally() };
+  const summary: ImportSummary = { clients: tally(), users: tally(), warnings };
   await core.store.transaction(async (repos) => {
     for (const metadata of preparedClients) {
       const existing = await repos.clients.find(metadata.client_id);

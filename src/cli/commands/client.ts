@@ -23,7 +23,8 @@ export const clientCommand: Command = async ([sub, ...args], config) => {
         token_endpoint_auth_method: values['auth-method'] ?? 'client_secret_basic',
         first_party: values['first-party'] || undefined,
       };
-      const created = await withCore(config, (core) => core.clients.create(metadata));
+      const { metadata: created, warnings } = await withCore(config, (core) => core.clients.create(metadata));
+      for (const warning of warnings) process.stderr.write(`gatehouse: warning: ${warning}\n`);
       process.stdout.write(`created client ${created.client_id}\n`);
       if (created.client_secret !== undefined && values.secret === undefined) {
         process.stdout.write(`client_secret: ${String(created.client_secret)}\n(shown once; store it now)\n`);

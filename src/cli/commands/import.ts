@@ -8,6 +8,7 @@ export const importCommand: Command = async (args, config) => {
   if (positionals.length !== 1) throw new UsageError('give exactly one import file: gatehouse import FILE [--dry-run]');
   const dryRun = Boolean(values['dry-run']);
   const summary = await withCore(config, (core) => applyImportFile(core, positionals[0]!, { dryRun }));
+  for (const warning of summary.warnings) process.stderr.write(`gatehouse: warning: ${warning}\n`);
   const line = (name: string, t: Record<string, number>) => `${name}: ${t.created} created, ${t.updated} updated, ${t.unchanged} unchanged`;
   process.stdout.write(`${dryRun ? 'dry run, nothing written; would apply ' : ''}${line('clients', summary.clients)}; ${line('users', summary.users)}\n`);
   return 0;

@@ -59,6 +59,11 @@ describe('gatehouse client', () => {
     expect((await run('client', 'list')).stdout).toBe('cli-app\tauthorization_code,refresh_token\thttps://app.example/cb\n');
     expectOneLineError(await run('client', 'create', '--id', 'cli-app', '--redirect-uri', 'https://app.example/cb'), 1, /already exists/);
     expectOneLineError(await run('client', 'create', '--id', 'frag', '--redirect-uri', 'https://app.example/cb#x'), 1, /fragments/);
+    expectOneLineError(await run('client', 'create', '--id', 'ropc', '--grant-type', 'password'), 1, /RFC 9700 §2\.4/);
+    const plain = await run('client', 'create', '--id', 'plain', '--secret', 'plain-secret-0123456789abc', '--redirect-uri', 'http://intranet.example/cb');
+    expect(plain).toMatchObject({ code: 0, stdout: 'created client plain\n' });
+    expect(plain.stderr).toMatch(/^gatehouse: warning: redirect_uris\[0\]: redirect URIs should use https.*\(RFC 9700 §2\.6\)\n$/);
+    expect((await run('client', 'delete', 'plain')).code).toBe(0);
 
     expect(await run('client', 'delete', 'cli-app')).toMatchObject({ code: 0, stdout: 'deleted client cli-app\n' });
     expectOneLineError(await run('client', 'delete', 'cli-app'), 1, /no client with client_id cli-app/);

@@ -38,6 +38,7 @@ describe('import file', () => {
     expect(summary).toEqual({
       clients: { created: 2, updated: 0, unchanged: 0 },
       users: { created: 1, updated: 0, unchanged: 0 },
+      warnings: [],
     });
     const alice = await core.accounts.findByEmail('ALICE@example.com');
     expect(alice).toMatchObject({ email: ALICE.email, name: 'Alice Example', emailVerified: true, roles: ['admin'] });
@@ -56,6 +57,7 @@ describe('import file', () => {
     expect(summary).toEqual({
       clients: { created: 0, updated: 0, unchanged: 2 },
       users: { created: 0, updated: 0, unchanged: 1 },
+      warnings: [],
     });
     expect(await snapshot(core)).toEqual(before); // same secrets, same hashes, same updated_at
   });
@@ -104,6 +106,21 @@ describe('import file', () => {
     expect(problems).toEqual([expect.stringMatching(expected)]);
   });
 
+  it('refuses what RFC 9700 forbids and reports what it discourages, naming the section', async () => {
+    const problems = await problemsOf(applyImport(core, { clients: [
+      { client_id: 'legacy', redirect_uris: ['https://legacy.example/*'], grant_types: ['password', 'implicit'], response_types: ['token'] },
+      { client_id: 'native', application_type: 'native', token_endpoint_auth_method: 'none', redirect_uris: ['http://app.example/cb'] },
+    ] }, 'inline', { dryRun: false }));
+    expect(problems).toEqual([
+      expect.stringMatching(/^clients\[0\] \(legacy\): .*implicit grant.*RFC 9700 §2\.1\.2.*password credentials grant must not be used \(RFC 9700 §2\.4\).*wildcards .*RFC 9700 §2\.1, §4\.1\.3/),
+      expect.stringMatching(/^clients\[1\] \(native\): redirect_uris\[0\]: native apps may use http only on a loopback address .*RFC 8252 §7\.3/),
+    ]);
+    const summary = await applyImport(core, { clients: [
+      { client_id: 'plain-http', client_secret: 'plain-http-secret-0123456789', redirect_uris: ['http://intranet.example/cb'] },
+    ] }, 'inline', { dryRun: true });
+    expect(summary.warnings).toEqual(['clients[0] (plain-http).redirect_uris[0]: redirect URIs should use https, so codes never travel in clear text (RFC 9700 §2.6)']);
+  });
+
   it('stores a given argon2id hash as is, and it signs in', async () => {
     await applyImportFile(core, fixture('hashed-user.json'), { dryRun: false });
     const { passwordHash } = (await core.accounts.findByEmail('dave@example.com'))!;
@@ -121,6 +138,7 @@ describe('import file', () => {
     expect(summary).toEqual({
       clients: { created: 1, updated: 0, unchanged: 0 },
       users: { created: 1, updated: 1, unchanged: 0 },
+      warnings: [],
     });
     expect(await snapshot(core)).toEqual(before);
   });

@@ -1,0 +1,56 @@
+import type { ClientMetadata } from './client-store.ts';
+
+/** One finding of the RFC 9700 lint: errors refuse the client, warnings are reported. */
+export interface Finding {
+  level: 'error' | 'warning';
+  field: string;
+  message: string;
+  /** Where the rule comes from, e.g. "RFC 9700 §2.4". */
+  source: string;
+}
+
+const LOOPBACK = new Set(['127.0.0.1', '[::1]']);
+
+/**
+ * Checks client metadata against the OAuth 2.0 Security BCP (RFC 9700) wherever a client is
+ * created or changed: what the BCP forbids is an error, what it discourages a warning.
+ */
+export function lintClient(metadata: ClientMetadata): Finding[] {
+  const findings: Finding[] = [];
+  const error = (field: string, message: string, source: string) => findings.push({ level: 'error', field, message, source });
+  const warn = (field: string, message: string, source: string) => findings.push({ level: 'warning', field, message, source });
+  const grants = strings(metadata.grant_types);
+  const responses = strings(metadata.response_types);
+  const native = metadata.application_type === 'native';
+
+  if (grants.includes('implicit') || responses.some((r) => r.split(' ').includes('token'))) {
+    error('grant_types', 'the implicit grant returns access tokens in the front channel; use the authorization code grant', 'RFC 9700 §2.1.2');
+  }
+  if (grants.includes('password')) {
+    error('grant_types', 'the resource owner password credentials grant must not be used', 'RFC 9700 §2.4');
+  }
+  if (metadata.token_endpoint_auth_method === 'none' && metadata.client_secret !== undefined) {
+    error('client_secret', 'a public client (token_endpoint_auth_method none) cannot hold a client secret', 'RFC 9700 §2.5');
+  }
+  for (const [i, uri] of strings(metadata.redirect_uris).entries()) {
+    const field = `redirect_uris[${i}]`;
+    if (uri.includes('*')) error(field, 'wildcards are not allowed: redirect URIs are matched exactly', 'RFC 9700 §2.1, §4.1.3');
+    let url: URL;
+    try {
+      url = new URL(uri);
+    } catch {
+      continue; // the authorization server's own validation names malformed URIs
+    }
+    if (url.protocol !== 'http:') continue;
+    if (LOOPBACK.has(url.hostname)) continue;
+    if (native) error(field, 'native apps may use http only on a loopback address (127.0.0.1 or [::1])', 'RFC 8252 §7.3, RFC 9700 §2.1');
+    else if (url.hostname === 'localhost') warn(field, 'use 127.0.0.1 rather than localhost for loopback redirects', 'RFC 8252 §8.3');
+    else warn(field, 'redirect URIs should use https, so codes never travel in clear text', 'RFC 9700 §2.6');
+  }
+  return findings;
+}
+
+const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
+
+/** "redirect_uris[0]: … (RFC 9700 §2.1)". */
+export const describeFinding = (f: Finding) => `${f.field}: ${f.message} (${f.source})`;
