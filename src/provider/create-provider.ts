@@ -27,6 +27,8 @@ export function createProvider({ config, jwks, cookieKeys, adapter, accounts, re
     claims: CLAIMS_BY_SCOPE,
     scopes: ['openid', 'offline_access', 'profile', 'email', 'roles'],
     responseTypes: ['code'], // OAuth 2.1: no implicit or hybrid flows
+    // OIDC Core §3.1.2.1: redirect_uri is required in every authentication request.
+    allowOmittingSingleRegisteredRedirectUri: false,
     // RFC 9700 §2.1.1: PKCE for every client; oidc-provider accepts S256 only.
     pkce: { required: () => true },
     // RFC 9700 §4.14.2: refresh tokens rotate; a reused one revokes the whole grant.
@@ -46,6 +48,7 @@ export function createProvider({ config, jwks, cookieKeys, adapter, accounts, re
       pushedAuthorizationRequests: { enabled: false },
       dPoP: { enabled: false },
       clientCredentials: { enabled: true },
+      claimsParameter: { enabled: true }, // OIDC Core §5.5
       introspection: { enabled: true, allowedPolicy: introspectionAllowed as never },
       revocation: { enabled: true, allowedPolicy: revocationAllowed as never },
       userinfo: { enabled: true },

@@ -12,8 +12,8 @@ export interface AuthorizationResult {
 }
 
 /** An openid-client configuration for a client of the Gatehouse at `issuer` (plain HTTP is fine on loopback). */
-export async function discover(issuer: string, clientId: string, clientSecret?: string): Promise<oidc.Configuration> {
-  return oidc.discovery(new URL(issuer), clientId, clientSecret, clientSecret ? undefined : oidc.None(), {
+export async function discover(issuer: string, clientId: string, clientSecret?: string, auth?: oidc.ClientAuth): Promise<oidc.Configuration> {
+  return oidc.discovery(new URL(issuer), clientId, clientSecret, auth ?? (clientSecret ? undefined : oidc.None()), {
     execute: [oidc.allowInsecureRequests],
   });
 }

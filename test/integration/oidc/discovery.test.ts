@@ -24,6 +24,7 @@ describe('discovery', () => {
       scopes_supported: ['openid', 'offline_access', 'profile', 'email', 'roles'],
       id_token_signing_alg_values_supported: ['ES256', 'RS256'],
       authorization_response_iss_parameter_supported: true,
+      claims_parameter_supported: true,
       introspection_endpoint: `${gatehouse.issuer}/token/introspection`,
       revocation_endpoint: `${gatehouse.issuer}/token/revocation`,
       end_session_endpoint: `${gatehouse.issuer}/session/end`,
