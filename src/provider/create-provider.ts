@@ -15,6 +15,12 @@ export interface ProviderDeps {
   render: Render;
 }
 
+const allowLoopbackOutsideProduction = (input: string | URL | Request, options?: RequestInit) => {
+  const { hostname } = new URL(input instanceof Request ? input.url : input);
+  const loopback = hostname === 'localhost' || hostname === '[::1]' || hostname.startsWith('127.');
+  return fetch(input, loopback ? { ...options, dispatcher: undefined } as RequestInit : options);
+};
+
 /** oidc-provider, configured for OAuth 2.1 and the OAuth security BCP (RFC 9700). */
 export function createProvider({ config, jwks, cookieKeys, adapter, accounts, render }: ProviderDeps): Provider {
   const clientName = (ctx: KoaContextWithOIDC) => ctx.oidc.client?.clientName ?? ctx.oidc.client?.clientId;
@@ -49,6 +55,7 @@ export function createProvider({ config, jwks, cookieKeys, adapter, accounts, re
       dPoP: { enabled: false },
       clientCredentials: { enabled: true },
       claimsParameter: { enabled: true }, // OIDC Core §5.5
+      backchannelLogout: { enabled: true }, // OpenID Connect Back-Channel Logout 1.0
       introspection: { enabled: true, allowedPolicy: introspectionAllowed as never },
       revocation: { enabled: true, allowedPolicy: revocationAllowed as never },
       userinfo: { enabled: true },
@@ -80,6 +87,9 @@ export function createProvider({ config, jwks, cookieKeys, adapter, accounts, re
       AuthorizationCode: 60,
       Interaction: 3600,
     },
+    // Outgoing requests (back-channel logout, jwks_uri) refuse special-use addresses, an SSRF
+    // guard; outside production, loopback is let through so clients on this machine work.
+    ...(config.production ? {} : { fetch: allowLoopbackOutsideProduction }),
     // Browsers may call the token, userinfo and revocation endpoints from a client's own origins.
     clientBasedCORS: (_ctx, origin, client) => client.redirectUris?.some((uri) => new URL(uri).origin === origin) ?? false,
   };
