@@ -29,6 +29,9 @@ export function lintClient(metadata: ClientMetadata): Finding[] {
   if (grants.includes('password')) {
     error('grant_types', 'the resource owner password credentials grant must not be used', 'RFC 9700 §2.4');
   }
+  if (metadata.token_endpoint_auth_method === 'none' && grants.includes('client_credentials')) {
+    error('grant_types', 'client_credentials is for confidential clients only; a public client cannot use it', 'RFC 6749 §4.4');
+  }
   if (metadata.token_endpoint_auth_method === 'none' && metadata.client_secret !== undefined) {
     error('client_secret', 'a public client (token_endpoint_auth_method none) cannot hold a client secret', 'RFC 9700 §2.5');
   }

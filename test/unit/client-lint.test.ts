@@ -12,6 +12,7 @@ describe('RFC 9700 client lint', () => {
     [{ response_types: ['code token'] }, ['error', 'grant_types', 'RFC 9700 §2.1.2']],
     [{ grant_types: ['password'] }, ['error', 'grant_types', 'RFC 9700 §2.4']],
     [{ token_endpoint_auth_method: 'none', client_secret: 'x' }, ['error', 'client_secret', 'RFC 9700 §2.5']],
+    [{ token_endpoint_auth_method: 'none', grant_types: ['client_credentials'] }, ['error', 'grant_types', 'RFC 6749 §4.4']],
     [{ redirect_uris: ['https://*.example/cb'] }, ['error', 'redirect_uris[0]', 'RFC 9700 §2.1, §4.1.3']],
     [{ application_type: 'native', redirect_uris: ['http://app.example/cb'] }, ['error', 'redirect_uris[0]', 'RFC 8252 §7.3, RFC 9700 §2.1']],
     [{ redirect_uris: ['http://app.example/cb'] }, ['warning', 'redirect_uris[0]', 'RFC 9700 §2.6']],
