@@ -17,7 +17,7 @@ import { createHealthRouter } from './ops/health.ts';
 import { requestLog } from './http/request-log.ts';
 import { createMetrics, signInRecorder, type Metrics } from './ops/metrics.ts';
 import { createMetricsRouter } from './ops/metrics-router.ts';
-import { loadCookieKeys, loadSigningKeys } from './keys/load-keys.ts';
+import { loadCookieKeys, loadPairwiseSalt, loadSigningKeys } from './keys/load-keys.ts';
 import { providerJwks } from './keys/signing-keys.ts';
 import { createProvider } from './provider/create-provider.ts';
 import { reloadKeys } from './provider/reload-keys.ts';
@@ -57,7 +57,7 @@ export async function createCore(config: Config, mode: 'serve' | 'share', log: L
     const hasher = new PasswordHasher(config.limits.hashQueue);
     const accounts = createAccountService({ store: store.accounts, hasher, limiters: store.limiters, limits: config.limits });
     const jwks = providerJwks(await loadSigningKeys(config));
-    const provider = createProvider({ config, jwks, cookieKeys, adapter: store.adapter, accounts, render });
+    const provider = createProvider({ config, jwks, cookieKeys, pairwiseSalt: loadPairwiseSalt(config), adapter: store.adapter, accounts, render });
     const clients = createClientService(store.clients, (metadata) => provider.Client.validate(metadata));
     const reloaded: (() => void)[] = [];
     const core: Core = {

@@ -26,6 +26,7 @@ export interface Config {
   keysFile: string;
   inlineJwks?: string;
   cookieKeys?: string[];
+  pairwiseSalt?: string;
   logLevel: Settings['LOG_LEVEL'];
   metrics: { token?: string; port?: number };
   brand: Brand;
@@ -53,6 +54,7 @@ export function toConfig(s: Settings, cwd: string): Config {
     importFile: s.GATEHOUSE_IMPORT && path.resolve(cwd, s.GATEHOUSE_IMPORT),
     keysFile: path.resolve(cwd, s.GATEHOUSE_KEYS_FILE ?? (production ? 'keys/jwks.json' : path.join(dataDir, 'jwks.json'))),
     inlineJwks: s.GATEHOUSE_JWKS,
+    pairwiseSalt: s.PAIRWISE_SALT,
     cookieKeys: s.COOKIE_KEYS?.split(',').map((k) => k.trim()).filter(Boolean),
     logLevel: s.LOG_LEVEL,
     metrics: { token: s.METRICS_TOKEN, port: s.METRICS_PORT },

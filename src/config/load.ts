@@ -31,6 +31,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
 function productionProblems(config: Config): string[] {
   const problems: string[] = [];
   if (!config.cookieKeys?.length) problems.push('COOKIE_KEYS: required in production (comma-separated secrets of 32+ characters)');
+  if (!config.pairwiseSalt) problems.push('PAIRWISE_SALT: required in production (a secret of 32+ characters that never changes)');
   if (!config.databaseUrl) problems.push('DATABASE_URL: required in production; the embedded database is for development');
   if (!config.issuer.startsWith('https://')) problems.push('ISSUER: must be an https:// URL in production');
   return problems;

@@ -44,6 +44,8 @@ export const settings = z.object({
     .describe('bearer token /metrics requires; unset serves metrics to anyone who can reach them'),
   METRICS_PORT: int(1, 65535).optional()
     .describe('serve /metrics on this port (on HOST) instead of the main one'),
+  PAIRWISE_SALT: z.string().min(32, 'must be at least 32 characters').optional()
+    .describe('secret salt of pairwise subject identifiers (never change it); required in production'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   BRAND_NAME: z.string().min(1).max(60).default('Gatehouse').describe('name shown on pages'),
   BRAND_LOGO_URL: url.optional().describe('logo shown on pages'),

@@ -21,10 +21,22 @@ export async function loadSigningKeys(config: Config): Promise<StoredKey[]> {
 export function loadCookieKeys(config: Config): string[] {
   if (config.cookieKeys?.length) return config.cookieKeys;
   if (config.production) throw new Error('COOKIE_KEYS is required in production');
-  const file = path.join(config.dataDir, 'cookie-keys.json');
+  return [developmentSecret(config, 'cookie-key')];
+}
+
+/** The salt of pairwise subject identifiers: PAIRWISE_SALT, else (outside production) generated once. */
+export function loadPairwiseSalt(config: Config): string {
+  if (config.pairwiseSalt) return config.pairwiseSalt;
+  if (config.production) throw new Error('PAIRWISE_SALT is required in production');
+  return developmentSecret(config, 'pairwise-salt');
+}
+
+/** A random secret kept in the data directory, made the first time it is asked for. */
+function developmentSecret(config: Config, name: string): string {
+  const file = path.join(config.dataDir, `${name}.txt`);
   if (!fs.existsSync(file)) {
     fs.mkdirSync(config.dataDir, { recursive: true });
-    fs.writeFileSync(file, JSON.stringify([crypto.randomBytes(32).toString('base64url')]), { mode: 0o600 });
+    fs.writeFileSync(file, crypto.randomBytes(32).toString('base64url'), { mode: 0o600 });
   }
-  return JSON.parse(fs.readFileSync(file, 'utf8')) as string[];
+  return fs.readFileSync(file, 'utf8').trim();
 }

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import Provider, { type Adapter, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import type { Config } from '../config/config.ts';
 import type { Render } from '../http/views.ts';
@@ -10,6 +11,7 @@ export interface ProviderDeps {
   config: Config;
   jwks: { keys: object[] };
   cookieKeys: string[];
+  pairwiseSalt: string;
   adapter: (model: string) => Adapter;
   accounts: AccountLookup;
   render: Render;
@@ -22,7 +24,7 @@ const allowLoopbackOutsideProduction = (input: string | URL | Request, options?:
 };
 
 /** oidc-provider, configured for OAuth 2.1 and the OAuth security BCP (RFC 9700). */
-export function createProvider({ config, jwks, cookieKeys, adapter, accounts, render }: ProviderDeps): Provider {
+export function createProvider({ config, jwks, cookieKeys, pairwiseSalt, adapter, accounts, render }: ProviderDeps): Provider {
   const clientName = (ctx: KoaContextWithOIDC) => ctx.oidc.client?.clientName ?? ctx.oidc.client?.clientId;
   const configuration: Configuration = {
     adapter,
@@ -33,6 +35,10 @@ export function createProvider({ config, jwks, cookieKeys, adapter, accounts, re
     claims: CLAIMS_BY_SCOPE,
     scopes: ['openid', 'offline_access', 'profile', 'email', 'roles'],
     responseTypes: ['code'], // OAuth 2.1: no implicit or hybrid flows
+    // OIDC Core §8.1: a client may ask for a subject of its own, the same for its whole sector.
+    subjectTypes: ['public', 'pairwise'],
+    pairwiseIdentifier: async (_ctx, accountId, client) =>
+      crypto.createHash('sha256').update(`${client.sectorIdentifier}\u0000${accountId}\u0000${pairwiseSalt}`).digest('base64url'),
     // OIDC Core §3.1.2.1: redirect_uri is required in every authentication request.
     allowOmittingSingleRegisteredRedirectUri: false,
     // RFC 9700 §2.1.1: PKCE for every client; oidc-provider accepts S256 only.

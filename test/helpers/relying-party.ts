@@ -23,15 +23,16 @@ export async function discover(issuer: string, clientId: string, clientSecret?: 
  * form (and consent form when asked), and returns the callback the RP receives.
  */
 export async function authorize(config: oidc.Configuration, credentials: { email: string; password: string }, options: {
-  scope?: string; browser?: Browser; extra?: Record<string, string>;
+  scope?: string; browser?: Browser; extra?: Record<string, string>; redirectUri?: string;
 } = {}): Promise<AuthorizationResult> {
+  const redirectUri = options.redirectUri ?? REDIRECT_URI;
   const browser = options.browser ?? new Browser();
   const verifier = oidc.randomPKCECodeVerifier();
   const nonce = oidc.randomNonce();
   const state = oidc.randomState();
   const scope = options.scope ?? 'openid email profile offline_access';
   const url = oidc.buildAuthorizationUrl(config, {
-    redirect_uri: REDIRECT_URI,
+    redirect_uri: redirectUri,
     scope,
     // OIDC Core §11: offline_access is granted only with prompt=consent
     ...(scope.includes('offline_access') ? { prompt: 'consent' } : {}),
@@ -41,7 +42,7 @@ export async function authorize(config: oidc.Configuration, credentials: { email
     state,
     ...options.extra,
   });
-  const atCallback = (location: string) => location.startsWith(REDIRECT_URI);
+  const atCallback = (location: string) => location.startsWith(redirectUri);
   let page = await browser.follow(url.href, atCallback);
   page = await submitLogin(browser, page, credentials, atCallback);
   if (!atCallback(page.url) && page.body.includes('Allow access?')) {

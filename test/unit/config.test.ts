@@ -13,7 +13,7 @@ const problemsOf = (env: Record<string, string>): string[] => {
 
 const production = {
   NODE_ENV: 'production', ISSUER: 'https://id.example.com', DATABASE_URL: 'postgres://db.example/gatehouse',
-  COOKIE_KEYS: 'a-cookie-secret-of-at-least-32-characters',
+  COOKIE_KEYS: 'a-cookie-secret-of-at-least-32-characters', PAIRWISE_SALT: 'a-pairwise-salt-of-at-least-32-characters',
 };
 
 describe('configuration', () => {
@@ -36,6 +36,7 @@ describe('configuration', () => {
     const problems = problemsOf({ NODE_ENV: 'production' });
     expect(problems).toEqual([
       expect.stringMatching(/^COOKIE_KEYS: required in production/),
+      expect.stringMatching(/^PAIRWISE_SALT: required in production/),
       expect.stringMatching(/^DATABASE_URL: required in production/),
       expect.stringMatching(/^ISSUER: must be an https:\/\/ URL in production/),
     ]);

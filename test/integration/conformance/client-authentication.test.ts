@@ -20,7 +20,7 @@ const token = (rp: oidc.Configuration) => oidc.clientCredentialsGrant(rp, { scop
 
 describe('client authentication', () => {
   it('advertises the methods these tests use', async () => {
-    const config = await (await fetch(`${gatehouse.issuer}/.well-known/openid-configuration`)).json();
+    const config = await (await fetch(`${gatehouse.issuer}/.well-known/openid-configuration`)).json() as Record<string, unknown>;
     expect(config.token_endpoint_auth_methods_supported).toEqual(expect.arrayContaining(['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt', 'none']));
   });
 

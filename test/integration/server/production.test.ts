@@ -15,7 +15,8 @@ describe('NODE_ENV=production', () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gatehouse-prod-'));
     env = {
       NODE_ENV: 'production', ISSUER: 'https://id.example.com', PORT: '0', DATABASE_URL: await freshDatabaseUrl(),
-      COOKIE_KEYS: 'a-cookie-secret-of-at-least-32-characters', GATEHOUSE_DATA_DIR: dataDir,
+      COOKIE_KEYS: 'a-cookie-secret-of-at-least-32-characters', PAIRWISE_SALT: 'a-pairwise-salt-of-at-least-32-characters',
+      GATEHOUSE_DATA_DIR: dataDir,
       GATEHOUSE_KEYS_FILE: path.join(dataDir, 'missing', 'jwks.json'),
     };
   });
