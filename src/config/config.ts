@@ -33,6 +33,7 @@ export interface Config {
   defaultResource: string;
   defaultResourceScopes: string;
   accessTokenSigningAlg: 'RS256' | 'ES256';
+  par: { required: boolean };
   ttl: { accessToken: number; idToken: number; refreshToken: number; session: number };
   limits: { loginPerIpPerMinute: number; lockoutThreshold: number; lockoutSeconds: number; hashQueue: number };
 }
@@ -62,6 +63,7 @@ export function toConfig(s: Settings, cwd: string): Config {
     defaultResource: s.DEFAULT_RESOURCE ?? `${issuer}/api`,
     defaultResourceScopes: s.DEFAULT_RESOURCE_SCOPES,
     accessTokenSigningAlg: s.ACCESS_TOKEN_SIGNING_ALG,
+    par: { required: s.REQUIRE_PAR },
     ttl: {
       accessToken: s.ACCESS_TOKEN_TTL,
       idToken: s.ID_TOKEN_TTL,

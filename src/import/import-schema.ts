@@ -10,7 +10,7 @@ const CLIENT_METADATA = new Set([
   'subject_type', 'sector_identifier_uri', 'id_token_signed_response_alg', 'userinfo_signed_response_alg',
   'introspection_signed_response_alg', 'default_max_age', 'require_auth_time', 'default_acr_values',
   'initiate_login_uri', 'software_id', 'software_version', 'first_party',
-  'backchannel_logout_uri', 'backchannel_logout_session_required',
+  'backchannel_logout_uri', 'backchannel_logout_session_required', 'require_pushed_authorization_requests',
 ]);
 
 const client = z.looseObject({ client_id: z.string().min(1, 'must not be empty').max(255) })

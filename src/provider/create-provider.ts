@@ -56,8 +56,10 @@ export function createProvider({ config, jwks, cookieKeys, pairwiseSalt, adapter
     loadExistingGrant: loadExistingGrant as Configuration['loadExistingGrant'],
     features: {
       devInteractions: { enabled: false },
-      // Not offered yet, so not advertised: pushed authorization requests and DPoP.
-      pushedAuthorizationRequests: { enabled: false },
+      // RFC 9126: pushed authorization requests (valid 60 s), required for all clients or per
+      // client (require_pushed_authorization_requests); pushed redirect URIs must be registered.
+      pushedAuthorizationRequests: { enabled: true, requirePushedAuthorizationRequests: config.par.required, allowUnregisteredRedirectUris: false },
+      // Not offered yet, so not advertised: DPoP.
       dPoP: { enabled: false },
       clientCredentials: { enabled: true },
       claimsParameter: { enabled: true }, // OIDC Core §5.5

@@ -22,7 +22,6 @@ describe('discovery', () => {
       code_challenge_methods_supported: ['S256'],
       grant_types_supported: ['authorization_code', 'refresh_token', 'client_credentials'],
       scopes_supported: ['openid', 'offline_access', 'profile', 'email', 'roles'],
-      id_token_signing_alg_values_supported: ['ES256', 'RS256'],
       authorization_response_iss_parameter_supported: true,
       claims_parameter_supported: true,
       introspection_endpoint: `${gatehouse.issuer}/token/introspection`,
@@ -30,7 +29,8 @@ describe('discovery', () => {
       end_session_endpoint: `${gatehouse.issuer}/session/end`,
       userinfo_endpoint: `${gatehouse.issuer}/me`,
     });
-    expect(config).not.toHaveProperty('pushed_authorization_request_endpoint');
+    expect((config.id_token_signing_alg_values_supported as string[]).sort()).toEqual(['ES256', 'RS256']);
+    expect(config.pushed_authorization_request_endpoint).toBe(`${gatehouse.issuer}/request`);
     expect(config).not.toHaveProperty('dpop_signing_alg_values_supported');
     expect(config).not.toHaveProperty('registration_endpoint');
   });
