@@ -34,6 +34,7 @@ export interface Config {
   defaultResourceScopes: string;
   accessTokenSigningAlg: 'RS256' | 'ES256';
   par: { required: boolean };
+  dpopRequireNonce: boolean;
   ttl: { accessToken: number; idToken: number; refreshToken: number; session: number };
   limits: { loginPerIpPerMinute: number; lockoutThreshold: number; lockoutSeconds: number; hashQueue: number };
 }
@@ -64,6 +65,7 @@ export function toConfig(s: Settings, cwd: string): Config {
     defaultResourceScopes: s.DEFAULT_RESOURCE_SCOPES,
     accessTokenSigningAlg: s.ACCESS_TOKEN_SIGNING_ALG,
     par: { required: s.REQUIRE_PAR },
+    dpopRequireNonce: s.DPOP_REQUIRE_NONCE,
     ttl: {
       accessToken: s.ACCESS_TOKEN_TTL,
       idToken: s.ID_TOKEN_TTL,

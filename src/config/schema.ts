@@ -56,6 +56,8 @@ export const settings = z.object({
   DEFAULT_RESOURCE_SCOPES: z.string().default('api').describe('scopes the default resource accepts'),
   REQUIRE_PAR: bool.default(false)
     .describe('every authorization request must be pushed first (RFC 9126 §5); clients can also require it one by one'),
+  DPOP_REQUIRE_NONCE: bool.default(false)
+    .describe('DPoP proofs must carry a server-provided nonce (RFC 9449 §8)'),
   ACCESS_TOKEN_SIGNING_ALG: z.enum(['RS256', 'ES256']).default('RS256')
     .describe('algorithm of JWT access tokens (RFC 9068 §4: resource servers must support RS256)'),
   ACCESS_TOKEN_TTL: int(60, 86400).default(3600).describe('access token lifetime, seconds'),

@@ -59,8 +59,13 @@ export function createProvider({ config, jwks, cookieKeys, pairwiseSalt, adapter
       // RFC 9126: pushed authorization requests (valid 60 s), required for all clients or per
       // client (require_pushed_authorization_requests); pushed redirect URIs must be registered.
       pushedAuthorizationRequests: { enabled: true, requirePushedAuthorizationRequests: config.par.required, allowUnregisteredRedirectUris: false },
-      // Not offered yet, so not advertised: DPoP.
-      dPoP: { enabled: false },
+      // RFC 9449: sender-constrained tokens for clients that send DPoP proofs, required of
+      // clients registered with dpop_bound_access_tokens; nonces (§8) when configured.
+      dPoP: {
+        enabled: true,
+        nonceSecret: crypto.createHash('sha256').update(`dpop-nonce\u0000${cookieKeys[0]}`).digest(),
+        requireNonce: () => config.dpopRequireNonce,
+      },
       clientCredentials: { enabled: true },
       claimsParameter: { enabled: true }, // OIDC Core §5.5
       backchannelLogout: { enabled: true }, // OpenID Connect Back-Channel Logout 1.0

@@ -31,7 +31,7 @@ describe('discovery', () => {
     });
     expect((config.id_token_signing_alg_values_supported as string[]).sort()).toEqual(['ES256', 'RS256']);
     expect(config.pushed_authorization_request_endpoint).toBe(`${gatehouse.issuer}/request`);
-    expect(config).not.toHaveProperty('dpop_signing_alg_values_supported');
+    expect(config.dpop_signing_alg_values_supported).toEqual(expect.arrayContaining(['ES256']));
     expect(config).not.toHaveProperty('registration_endpoint');
   });
 
