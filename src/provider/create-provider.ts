@@ -70,6 +70,8 @@ export function createProvider({ config, jwks, cookieKeys, pairwiseSalt, adapter
       claimsParameter: { enabled: true }, // OIDC Core §5.5
       backchannelLogout: { enabled: true }, // OpenID Connect Back-Channel Logout 1.0
       introspection: { enabled: true, allowedPolicy: introspectionAllowed as never },
+      // RFC 9701: signed introspection responses for clients that register introspection_signed_response_alg
+      jwtIntrospection: { enabled: true },
       revocation: { enabled: true, allowedPolicy: revocationAllowed as never },
       userinfo: { enabled: true },
       resourceIndicators: resourceIndicators(config) as NonNullable<Configuration['features']>['resourceIndicators'],
