@@ -5,6 +5,7 @@ import type { Render } from '../http/views.ts';
 import { CLAIMS_BY_SCOPE, findAccount, type AccountLookup } from './find-account.ts';
 import { loadExistingGrant } from './first-party-grant.ts';
 import { resourceIndicators } from './resources.ts';
+import { devicePages } from './device-pages.ts';
 import { introspectionAllowed, revocationAllowed } from './token-policies.ts';
 
 export interface ProviderDeps {
@@ -68,6 +69,8 @@ export function createProvider({ config, jwks, cookieKeys, pairwiseSalt, adapter
       },
       clientCredentials: { enabled: true },
       claimsParameter: { enabled: true }, // OIDC Core §5.5
+      // RFC 8628: the device authorization grant; the user confirms at /device and signs in as usual.
+      deviceFlow: { enabled: true, charset: 'base-20', mask: '****-****', ...devicePages(render) } as never,
       backchannelLogout: { enabled: true }, // OpenID Connect Back-Channel Logout 1.0
       introspection: { enabled: true, allowedPolicy: introspectionAllowed as never },
       // RFC 9701: signed introspection responses for clients that register introspection_signed_response_alg
@@ -100,6 +103,7 @@ export function createProvider({ config, jwks, cookieKeys, pairwiseSalt, adapter
       Session: config.ttl.session,
       Grant: config.ttl.refreshToken,
       AuthorizationCode: 60,
+      DeviceCode: 600, // RFC 8628 §3.2: long enough to walk to a browser and sign in
       Interaction: 3600,
     },
     // Outgoing requests (back-channel logout, jwks_uri) refuse special-use addresses, an SSRF

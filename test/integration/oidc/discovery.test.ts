@@ -20,7 +20,7 @@ describe('discovery', () => {
       issuer: gatehouse.issuer,
       response_types_supported: ['code'],
       code_challenge_methods_supported: ['S256'],
-      grant_types_supported: ['authorization_code', 'refresh_token', 'client_credentials'],
+      grant_types_supported: ['authorization_code', 'refresh_token', 'client_credentials', 'urn:ietf:params:oauth:grant-type:device_code'],
       scopes_supported: ['openid', 'offline_access', 'profile', 'email', 'roles'],
       authorization_response_iss_parameter_supported: true,
       claims_parameter_supported: true,
