@@ -3,6 +3,7 @@ import { UsageError } from './cli-error.ts';
 import { clientCommand } from './commands/client.ts';
 import { importCommand } from './commands/import.ts';
 import { keysCommand } from './commands/keys.ts';
+import { registrationCommand } from './commands/registration.ts';
 import { migrateCommand } from './commands/migrate.ts';
 import { serveCommand } from './commands/serve.ts';
 import { userCommand } from './commands/user.ts';
@@ -15,6 +16,7 @@ const COMMANDS: Record<string, Command> = {
   user: userCommand,
   client: clientCommand,
   keys: keysCommand,
+  registration: registrationCommand,
 };
 
 const USAGE = `usage: gatehouse <command>
@@ -32,6 +34,7 @@ const USAGE = `usage: gatehouse <command>
   client delete ID
   keys list
   keys rotate
+  registration token [--ttl SECONDS]      an initial access token for dynamic client registration
 
 Settings come from the environment (see README).`;
 

@@ -35,6 +35,7 @@ export interface Config {
   accessTokenSigningAlg: 'RS256' | 'ES256';
   par: { required: boolean };
   dpopRequireNonce: boolean;
+  registration: boolean;
   ttl: { accessToken: number; idToken: number; refreshToken: number; session: number };
   limits: { loginPerIpPerMinute: number; lockoutThreshold: number; lockoutSeconds: number; hashQueue: number };
 }
@@ -66,6 +67,7 @@ export function toConfig(s: Settings, cwd: string): Config {
     accessTokenSigningAlg: s.ACCESS_TOKEN_SIGNING_ALG,
     par: { required: s.REQUIRE_PAR },
     dpopRequireNonce: s.DPOP_REQUIRE_NONCE,
+    registration: s.REGISTRATION === 'initial-access-token',
     ttl: {
       accessToken: s.ACCESS_TOKEN_TTL,
       idToken: s.ID_TOKEN_TTL,

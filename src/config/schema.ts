@@ -54,6 +54,8 @@ export const settings = z.object({
   DEFAULT_RESOURCE: z.url().optional()
     .describe('RFC 8707 resource for client_credentials tokens that name none; default ISSUER/api'),
   DEFAULT_RESOURCE_SCOPES: z.string().default('api').describe('scopes the default resource accepts'),
+  REGISTRATION: z.enum(['off', 'initial-access-token']).default('off')
+    .describe('dynamic client registration (RFC 7591/7592): off, or open to holders of an initial access token'),
   REQUIRE_PAR: bool.default(false)
     .describe('every authorization request must be pushed first (RFC 9126 §5); clients can also require it one by one'),
   DPOP_REQUIRE_NONCE: bool.default(false)

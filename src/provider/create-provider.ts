@@ -6,6 +6,7 @@ import { CLAIMS_BY_SCOPE, findAccount, type AccountLookup } from './find-account
 import { loadExistingGrant } from './first-party-grant.ts';
 import { resourceIndicators } from './resources.ts';
 import { devicePages } from './device-pages.ts';
+import { REGISTRATION_POLICY, registrationPolicy } from './registration-policy.ts';
 import { introspectionAllowed, revocationAllowed } from './token-policies.ts';
 
 export interface ProviderDeps {
@@ -69,6 +70,12 @@ export function createProvider({ config, jwks, cookieKeys, pairwiseSalt, adapter
       },
       clientCredentials: { enabled: true },
       claimsParameter: { enabled: true }, // OIDC Core §5.5
+      // RFC 7591/7592, off unless configured: registration needs an initial access token (which
+      // carries the registration policy), and registered clients manage themselves.
+      registration: {
+        enabled: config.registration, initialAccessToken: true, policies: { [REGISTRATION_POLICY]: registrationPolicy },
+      },
+      registrationManagement: { enabled: config.registration, rotateRegistrationAccessToken: true },
       // RFC 8628: the device authorization grant; the user confirms at /device and signs in as usual.
       deviceFlow: { enabled: true, charset: 'base-20', mask: '****-****', ...devicePages(render) } as never,
       backchannelLogout: { enabled: true }, // OpenID Connect Back-Channel Logout 1.0
