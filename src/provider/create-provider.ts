@@ -70,6 +70,10 @@ export function createProvider({ config, jwks, cookieKeys, pairwiseSalt, adapter
       },
       clientCredentials: { enabled: true },
       claimsParameter: { enabled: true }, // OIDC Core §5.5
+      // RFC 9101 signed request objects (required per client with require_signed_request_object)
+      // and JARM, signed authorization responses (response_mode=jwt and its variants).
+      requestObjects: { enabled: true, requireSignedRequestObject: false },
+      jwtResponseModes: { enabled: true },
       // RFC 7591/7592, off unless configured: registration needs an initial access token (which
       // carries the registration policy), and registered clients manage themselves.
       registration: {
