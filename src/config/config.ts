@@ -9,6 +9,15 @@ export type RedisTarget =
   | { mode: 'sentinel'; sentinels: HostPort[]; master: string; password?: string }
   | { mode: 'cluster'; nodes: HostPort[]; password?: string };
 
+/** An API that access tokens can be issued for (RFC 8707): its audience, scopes and token format. */
+export interface ResourceServerSetting {
+  identifier: string;
+  scopes: string;
+  format: 'jwt' | 'opaque';
+  ttl?: number;
+  alg?: 'RS256' | 'ES256';
+}
+
 export interface Brand { name: string; logoUrl?: string; color: string }
 
 /** The validated, resolved configuration every factory receives. */
@@ -32,6 +41,7 @@ export interface Config {
   brand: Brand;
   defaultResource: string;
   defaultResourceScopes: string;
+  resourceServers: ResourceServerSetting[];
   accessTokenSigningAlg: 'RS256' | 'ES256';
   par: { required: boolean };
   dpopRequireNonce: boolean;
@@ -64,6 +74,7 @@ export function toConfig(s: Settings, cwd: string): Config {
     brand: { name: s.BRAND_NAME, logoUrl: s.BRAND_LOGO_URL, color: s.BRAND_COLOR },
     defaultResource: s.DEFAULT_RESOURCE ?? `${issuer}/api`,
     defaultResourceScopes: s.DEFAULT_RESOURCE_SCOPES,
+    resourceServers: s.RESOURCE_SERVERS ?? [],
     accessTokenSigningAlg: s.ACCESS_TOKEN_SIGNING_ALG,
     par: { required: s.REQUIRE_PAR },
     dpopRequireNonce: s.DPOP_REQUIRE_NONCE,

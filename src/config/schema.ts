@@ -6,6 +6,21 @@ import { z } from 'zod';
 const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => ['true', '1', 'yes'].includes(v));
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const url = z.url({ protocol: /^https?$/ });
+const resourceServers = z.string().transform((text, ctx) => {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'must be JSON' });
+    return z.NEVER;
+  }
+}).pipe(z.array(z.strictObject({
+  identifier: z.url().refine((u) => !u.includes('#'), 'must not contain a fragment (RFC 8707 §2)'),
+  scopes: z.string().min(1),
+  format: z.enum(['jwt', 'opaque']).default('jwt'),
+  ttl: z.number().int().min(30).max(86400).optional(),
+  alg: z.enum(['RS256', 'ES256']).optional(),
+})));
+
 const hostPorts = z.string().transform((value, ctx) => value.split(',').map((entry) => entry.trim()).filter(Boolean).map((entry) => {
   const match = /^(.+):(\d{1,5})$/.exec(entry);
   if (!match) ctx.addIssue({ code: 'custom', message: `"${entry}" is not host:port` });
@@ -54,6 +69,8 @@ export const settings = z.object({
   DEFAULT_RESOURCE: z.url().optional()
     .describe('RFC 8707 resource for client_credentials tokens that name none; default ISSUER/api'),
   DEFAULT_RESOURCE_SCOPES: z.string().default('api').describe('scopes the default resource accepts'),
+  RESOURCE_SERVERS: resourceServers.optional()
+    .describe('JSON list of resource servers: [{"identifier","scopes","format":"jwt|opaque","ttl","alg"}]'),
   REGISTRATION: z.enum(['off', 'initial-access-token']).default('off')
     .describe('dynamic client registration (RFC 7591/7592): off, or open to holders of an initial access token'),
   REQUIRE_PAR: bool.default(false)

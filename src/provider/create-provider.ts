@@ -107,8 +107,9 @@ export function createProvider({ config, jwks, cookieKeys, pairwiseSalt, adapter
       ctx.body = render('error', { message: out.error_description ?? 'The request could not be completed.', code: out.error });
     },
     ttl: {
-      AccessToken: config.ttl.accessToken,
-      ClientCredentials: config.ttl.accessToken,
+      // a resource server's own lifetime first (RESOURCE_SERVERS), else ACCESS_TOKEN_TTL
+      AccessToken: (_ctx, token) => token.resourceServer?.accessTokenTTL ?? config.ttl.accessToken,
+      ClientCredentials: (_ctx, token) => token.resourceServer?.accessTokenTTL ?? config.ttl.accessToken,
       IdToken: config.ttl.idToken,
       RefreshToken: config.ttl.refreshToken,
       Session: config.ttl.session,

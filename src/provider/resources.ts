@@ -1,19 +1,24 @@
 import { errors, type KoaContextWithOIDC, type ResourceServer } from 'oidc-provider';
-import type { Config } from '../config/config.ts';
+import type { Config, ResourceServerSetting } from '../config/config.ts';
 
 /**
- * RFC 8707 resource indicators. Access tokens for a resource are RFC 9068 JWTs; without one, an
- * authorization code's access token is opaque and good for userinfo only. client_credentials
- * requests that name no resource get the configured default.
+ * RFC 8707 resource indicators. Tokens for a resource carry its audience and scopes, as RFC 9068
+ * JWTs or opaque (introspected) per resource; without one, an authorization code's access token
+ * is opaque and good for userinfo only. client_credentials requests that name no resource get
+ * the default resource (DEFAULT_RESOURCE).
  */
 export function resourceIndicators(config: Config) {
-  const servers = new Map<string, ResourceServer>([[config.defaultResource, {
-    scope: config.defaultResourceScopes,
-    audience: config.defaultResource,
-    accessTokenFormat: 'jwt',
-    accessTokenTTL: config.ttl.accessToken,
-    jwt: { sign: { alg: config.accessTokenSigningAlg } },
-  }]]);
+  const settings: ResourceServerSetting[] = [
+    { identifier: config.defaultResource, scopes: config.defaultResourceScopes, format: 'jwt' },
+    ...config.resourceServers,
+  ];
+  const servers = new Map<string, ResourceServer>(settings.map((r) => [r.identifier, {
+    scope: r.scopes,
+    audience: r.identifier,
+    accessTokenFormat: r.format,
+    accessTokenTTL: r.ttl ?? config.ttl.accessToken,
+    ...(r.format === 'jwt' ? { jwt: { sign: { alg: r.alg ?? config.accessTokenSigningAlg } } } : {}),
+  }]));
 
   return {
     enabled: true,
