@@ -1,3 +1,4 @@
+import type { EventEmitter } from 'node:events';
 import type { JWK } from 'jose';
 import Koa from 'koa';
 import mount from 'koa-mount';
@@ -19,7 +20,7 @@ import { createMetrics, signInRecorder, type Metrics } from './ops/metrics.ts';
 import { createMetricsRouter } from './ops/metrics-router.ts';
 import { loadCookieKeys, loadPairwiseSalt, loadSigningKeys } from './keys/load-keys.ts';
 import { providerJwks } from './keys/signing-keys.ts';
-import { createProvider } from './provider/create-provider.ts';
+import { createProvider, TOKEN_EXCHANGE_EVENT } from './provider/create-provider.ts';
 import { reloadKeys } from './provider/reload-keys.ts';
 import { metadataCache } from './provider/metadata-cache.ts';
 import { openStore, type Store } from './store/open-store.ts';
@@ -35,8 +36,8 @@ export interface Core {
   hasher: PasswordHasher;
   render: Render;
   cookieKeys: string[];
-  /** The private signing keys the provider signs with. */
-  signingKeys: JWK[];
+  /** The private signing keys the provider signs with now. */
+  readonly signingKeys: JWK[];
   metrics: Metrics;
   /** Runs after the signing keys were reloaded (a rotation somewhere). */
   afterKeysReload(fn: () => void): void;
@@ -57,11 +58,17 @@ export async function createCore(config: Config, mode: 'serve' | 'share', log: L
     const hasher = new PasswordHasher(config.limits.hashQueue);
     const accounts = createAccountService({ store: store.accounts, hasher, limiters: store.limiters, limits: config.limits });
     const jwks = providerJwks(await loadSigningKeys(config));
-    const provider = createProvider({ config, jwks, cookieKeys, pairwiseSalt: loadPairwiseSalt(config), adapter: store.adapter, accounts, render });
+    const live = { keys: jwks.keys }; // replaced when a rotation is announced
+    const provider = createProvider({
+      config, jwks, cookieKeys, pairwiseSalt: loadPairwiseSalt(config), signingKeys: () => live.keys, adapter: store.adapter, accounts, render,
+    });
     const clients = createClientService(store.clients, (metadata) => provider.Client.validate(metadata));
     const reloaded: (() => void)[] = [];
     const core: Core = {
-      config, store, provider, accounts, clients, hasher, render, cookieKeys, signingKeys: jwks.keys, metrics,
+      config, store, provider, accounts, clients, hasher, render, cookieKeys, metrics,
+      get signingKeys() {
+        return live.keys;
+      },
       afterKeysReload: (fn) => void reloaded.push(fn),
       close: () => store.close(),
     };
@@ -70,7 +77,7 @@ export async function createCore(config: Config, mode: 'serve' | 'share', log: L
       loadSigningKeys(config).then((keys) => {
         const next = providerJwks(keys);
         reloadKeys(provider, next);
-        core.signingKeys = next.keys;
+        live.keys = next.keys;
         reloaded.forEach((fn) => fn());
         log.info({ kids: next.keys.map((k) => k.kid) }, 'signing keys reloaded');
       }).catch((err: unknown) => log.error({ err }, 'signing keys could not be reloaded; the previous ones stay in use'));
@@ -110,6 +117,8 @@ export function createApp(core: Core, log: Logger): Koa {
   app.use(metadata.middleware);
   provider.on('server_error', (_ctx, err) => log.error({ err }, 'authorization server error'));
   provider.on('grant.success', (ctx) => core.metrics.tokens.inc({ grant_type: String(ctx.oidc.params?.grant_type ?? 'unknown') }));
+  // every token exchange is an event operators can follow (RFC 8693 §5)
+  (provider as unknown as EventEmitter).on(TOKEN_EXCHANGE_EVENT, (exchange: object) => log.info({ event: 'token_exchange', ...exchange }, 'token exchanged'));
   app.use(mount(provider));
   return app;
 }

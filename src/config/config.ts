@@ -18,6 +18,15 @@ export interface ResourceServerSetting {
   alg?: 'RS256' | 'ES256';
 }
 
+/** Which client may exchange user tokens (RFC 8693) for which audiences and scopes, and how. */
+export interface TokenExchangeRule {
+  client: string;
+  audiences: string[];
+  scopes: string[];
+  impersonation: boolean;
+  delegation: boolean;
+}
+
 export interface Brand { name: string; logoUrl?: string; color: string }
 
 /** The validated, resolved configuration every factory receives. */
@@ -42,6 +51,7 @@ export interface Config {
   defaultResource: string;
   defaultResourceScopes: string;
   resourceServers: ResourceServerSetting[];
+  tokenExchange: TokenExchangeRule[];
   accessTokenSigningAlg: 'RS256' | 'ES256';
   par: { required: boolean };
   dpopRequireNonce: boolean;
@@ -75,6 +85,7 @@ export function toConfig(s: Settings, cwd: string): Config {
     defaultResource: s.DEFAULT_RESOURCE ?? `${issuer}/api`,
     defaultResourceScopes: s.DEFAULT_RESOURCE_SCOPES,
     resourceServers: s.RESOURCE_SERVERS ?? [],
+    tokenExchange: s.TOKEN_EXCHANGE_POLICY ?? [],
     accessTokenSigningAlg: s.ACCESS_TOKEN_SIGNING_ALG,
     par: { required: s.REQUIRE_PAR },
     dpopRequireNonce: s.DPOP_REQUIRE_NONCE,

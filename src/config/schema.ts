@@ -21,6 +21,21 @@ const resourceServers = z.string().transform((text, ctx) => {
   alg: z.enum(['RS256', 'ES256']).optional(),
 })));
 
+const tokenExchangePolicy = z.string().transform((text, ctx) => {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'must be JSON' });
+    return z.NEVER;
+  }
+}).pipe(z.array(z.strictObject({
+  client: z.string().min(1),
+  audiences: z.array(z.url()).min(1),
+  scopes: z.array(z.string().min(1)).min(1),
+  impersonation: z.boolean().default(false),
+  delegation: z.boolean().default(false),
+})));
+
 const hostPorts = z.string().transform((value, ctx) => value.split(',').map((entry) => entry.trim()).filter(Boolean).map((entry) => {
   const match = /^(.+):(\d{1,5})$/.exec(entry);
   if (!match) ctx.addIssue({ code: 'custom', message: `"${entry}" is not host:port` });
@@ -69,6 +84,8 @@ export const settings = z.object({
   DEFAULT_RESOURCE: z.url().optional()
     .describe('RFC 8707 resource for client_credentials tokens that name none; default ISSUER/api'),
   DEFAULT_RESOURCE_SCOPES: z.string().default('api').describe('scopes the default resource accepts'),
+  TOKEN_EXCHANGE_POLICY: tokenExchangePolicy.optional()
+    .describe('JSON list of who may exchange tokens (RFC 8693): [{"client","audiences","scopes","impersonation","delegation"}]'),
   RESOURCE_SERVERS: resourceServers.optional()
     .describe('JSON list of resource servers: [{"identifier","scopes","format":"jwt|opaque","ttl","alg"}]'),
   REGISTRATION: z.enum(['off', 'initial-access-token']).default('off')

@@ -4,7 +4,9 @@ import type { Config } from '../config/config.ts';
 import type { Render } from '../http/views.ts';
 import { CLAIMS_BY_SCOPE, findAccount, type AccountLookup } from './find-account.ts';
 import { loadExistingGrant } from './first-party-grant.ts';
-import { resourceIndicators } from './resources.ts';
+import { resourceIndicators, resourceServers } from './resources.ts';
+import { TOKEN_EXCHANGE, TOKEN_EXCHANGE_PARAMETERS, tokenExchangeHandler } from './token-exchange.ts';
+import type { JWK } from 'jose';
 import { devicePages } from './device-pages.ts';
 import { REGISTRATION_POLICY, registrationPolicy } from './registration-policy.ts';
 import { introspectionAllowed, revocationAllowed } from './token-policies.ts';
@@ -14,6 +16,8 @@ export interface ProviderDeps {
   jwks: { keys: object[] };
   cookieKeys: string[];
   pairwiseSalt: string;
+  /** The private signing keys in use now (they change on rotation). */
+  signingKeys: () => JWK[];
   adapter: (model: string) => Adapter;
   accounts: AccountLookup;
   render: Render;
@@ -25,8 +29,12 @@ const allowLoopbackOutsideProduction = (input: string | URL | Request, options?:
   return fetch(input, loopback ? { ...options, dispatcher: undefined } as RequestInit : options);
 };
 
+/** Emitted by the provider for every token exchange, with who exchanged what for whom. */
+export const TOKEN_EXCHANGE_EVENT = 'gatehouse.token_exchange';
+
 /** oidc-provider, configured for OAuth 2.1 and the OAuth security BCP (RFC 9700). */
-export function createProvider({ config, jwks, cookieKeys, pairwiseSalt, adapter, accounts, render }: ProviderDeps): Provider {
+export function createProvider({ config, jwks, cookieKeys, pairwiseSalt, signingKeys, adapter, accounts, render }: ProviderDeps): Provider {
+  const servers = resourceServers(config);
   const clientName = (ctx: KoaContextWithOIDC) => ctx.oidc.client?.clientName ?? ctx.oidc.client?.clientId;
   const configuration: Configuration = {
     adapter,
@@ -56,6 +64,8 @@ export function createProvider({ config, jwks, cookieKeys, pairwiseSalt, adapter
       },
     },
     loadExistingGrant: loadExistingGrant as Configuration['loadExistingGrant'],
+    // Claims set by Gatehouse's own grants (the act claim of a token exchange) stay on the token.
+    extraTokenClaims: async (_ctx, token) => (token as { extra?: Record<string, unknown> }).extra,
     features: {
       devInteractions: { enabled: false },
       // RFC 9126: pushed authorization requests (valid 60 s), required for all clients or per
@@ -88,7 +98,7 @@ export function createProvider({ config, jwks, cookieKeys, pairwiseSalt, adapter
       jwtIntrospection: { enabled: true },
       revocation: { enabled: true, allowedPolicy: revocationAllowed as never },
       userinfo: { enabled: true },
-      resourceIndicators: resourceIndicators(config) as NonNullable<Configuration['features']>['resourceIndicators'],
+      resourceIndicators: resourceIndicators(config, servers) as NonNullable<Configuration['features']>['resourceIndicators'],
       rpInitiatedLogout: {
         enabled: true,
         async logoutSource(ctx, form) {
@@ -126,5 +136,12 @@ export function createProvider({ config, jwks, cookieKeys, pairwiseSalt, adapter
   };
   const provider = new Provider(config.issuer, configuration);
   provider.proxy = config.trustProxy;
+  // RFC 8693 is offered (and advertised) only when a policy says who may use it.
+  if (config.tokenExchange.length) {
+    provider.registerGrantType(TOKEN_EXCHANGE, tokenExchangeHandler({
+      issuer: config.issuer, rules: config.tokenExchange, signingKeys, resourceServer: (id) => servers.get(id),
+      onExchange: (exchange) => provider.emit(TOKEN_EXCHANGE_EVENT, exchange),
+    }) as never, new Set(TOKEN_EXCHANGE_PARAMETERS) as never);
+  }
   return provider;
 }

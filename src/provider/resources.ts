@@ -7,19 +7,21 @@ import type { Config, ResourceServerSetting } from '../config/config.ts';
  * is opaque and good for userinfo only. client_credentials requests that name no resource get
  * the default resource (DEFAULT_RESOURCE).
  */
-export function resourceIndicators(config: Config) {
+export function resourceServers(config: Config): Map<string, ResourceServer> {
   const settings: ResourceServerSetting[] = [
     { identifier: config.defaultResource, scopes: config.defaultResourceScopes, format: 'jwt' },
     ...config.resourceServers,
   ];
-  const servers = new Map<string, ResourceServer>(settings.map((r) => [r.identifier, {
+  return new Map<string, ResourceServer>(settings.map((r) => [r.identifier, {
     scope: r.scopes,
     audience: r.identifier,
     accessTokenFormat: r.format,
     accessTokenTTL: r.ttl ?? config.ttl.accessToken,
     ...(r.format === 'jwt' ? { jwt: { sign: { alg: r.alg ?? config.accessTokenSigningAlg } } } : {}),
   }]));
+}
 
+export function resourceIndicators(config: Config, servers: Map<string, ResourceServer>) {
   return {
     enabled: true,
     async defaultResource(ctx: KoaContextWithOIDC, _client: unknown, oneOf?: string | string[]) {
