@@ -35,6 +35,12 @@ export function lintClient(metadata: ClientMetadata): Finding[] {
   if (metadata.token_endpoint_auth_method === 'none' && metadata.client_secret !== undefined) {
     error('client_secret', 'a public client (token_endpoint_auth_method none) cannot hold a client secret', 'RFC 9700 §2.5');
   }
+  if (metadata.fapi_profile === '2.0') {
+    // FAPI 2.0 Security Profile §5.3.2: PAR, sender-constrained tokens, asymmetric client authentication
+    if (metadata.token_endpoint_auth_method !== 'private_key_jwt') error('token_endpoint_auth_method', 'FAPI 2.0 clients authenticate with private_key_jwt', 'FAPI 2.0 §5.3.2.1');
+    if (metadata.require_pushed_authorization_requests !== true) error('require_pushed_authorization_requests', 'FAPI 2.0 clients must push their authorization requests', 'FAPI 2.0 §5.3.2.2');
+    if (metadata.dpop_bound_access_tokens !== true) error('dpop_bound_access_tokens', 'FAPI 2.0 clients must use sender-constrained (DPoP) tokens', 'FAPI 2.0 §5.3.2.1');
+  }
   for (const [i, uri] of strings(metadata.redirect_uris).entries()) {
     const field = `redirect_uris[${i}]`;
     if (uri.includes('*')) error(field, 'wildcards are not allowed: redirect URIs are matched exactly', 'RFC 9700 §2.1, §4.1.3');

@@ -11,7 +11,7 @@ const CLIENT_METADATA = new Set([
   'introspection_signed_response_alg', 'default_max_age', 'require_auth_time', 'default_acr_values',
   'initiate_login_uri', 'software_id', 'software_version', 'first_party',
   'backchannel_logout_uri', 'backchannel_logout_session_required', 'require_pushed_authorization_requests',
-  'dpop_bound_access_tokens', 'require_signed_request_object', 'request_object_signing_alg', 'authorization_signed_response_alg',
+  'dpop_bound_access_tokens', 'fapi_profile', 'require_signed_request_object', 'request_object_signing_alg', 'authorization_signed_response_alg',
 ]);
 
 const client = z.looseObject({ client_id: z.string().min(1, 'must not be empty').max(255) })

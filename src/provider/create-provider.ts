@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import Provider, { type Adapter, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import Provider, { errors, type Adapter, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import type { Config } from '../config/config.ts';
 import type { Render } from '../http/views.ts';
 import { CLAIMS_BY_SCOPE, findAccount, type AccountLookup } from './find-account.ts';
@@ -53,13 +53,17 @@ export function createProvider({ config, jwks, cookieKeys, pairwiseSalt, signing
     allowOmittingSingleRegisteredRedirectUri: false,
     // RFC 9700 §2.1.1: PKCE for every client; oidc-provider accepts S256 only.
     pkce: { required: () => true },
-    // RFC 9700 §4.14.2: refresh tokens rotate; a reused one revokes the whole grant.
-    rotateRefreshToken: () => true,
+    // RFC 9700 §4.14.2: refresh tokens rotate (a reused one revokes the whole grant), except for
+    // FAPI 2.0 clients, whose refresh tokens are sender-constrained and must not rotate.
+    rotateRefreshToken: (ctx) => !ctx.oidc.isFapi('2.0'),
     extraClientMetadata: {
-      properties: ['first_party'],
+      properties: ['first_party', 'fapi_profile'],
       validator(_ctx, key, value) {
         if (key === 'first_party' && value !== undefined && typeof value !== 'boolean') {
-          throw new Error('first_party must be a boolean');
+          throw new errors.InvalidClientMetadata('first_party must be a boolean');
+        }
+        if (key === 'fapi_profile' && value !== undefined && value !== '2.0') {
+          throw new errors.InvalidClientMetadata('fapi_profile must be "2.0"');
         }
       },
     },
@@ -80,6 +84,9 @@ export function createProvider({ config, jwks, cookieKeys, pairwiseSalt, signing
       },
       clientCredentials: { enabled: true },
       claimsParameter: { enabled: true }, // OIDC Core §5.5
+      // The FAPI 2.0 Security Profile for clients registered with fapi_profile "2.0" (the client
+      // lint makes them use PAR, private_key_jwt and DPoP).
+      fapi: { enabled: true, profile: (_ctx: unknown, client: unknown) => ((client as { fapi_profile?: string } | undefined)?.fapi_profile === '2.0' ? '2.0' : undefined) } as never,
       // RFC 9101 signed request objects (required per client with require_signed_request_object)
       // and JARM, signed authorization responses (response_mode=jwt and its variants).
       requestObjects: { enabled: true, requireSignedRequestObject: false },
