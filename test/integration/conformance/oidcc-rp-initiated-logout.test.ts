@@ -1,6 +1,6 @@
 // Mirrors modules of the OpenID Foundation's RP-initiated logout test plan.
 import * as oidc from 'openid-client';
-import { Browser, formAction, hiddenField } from '../../helpers/browser.ts';
+import { formAction, hiddenField, type Browser } from '../../helpers/browser.ts';
 import { startGatehouse, type TestGatehouse } from '../../helpers/gatehouse.ts';
 import { authorize, discover, REDIRECT_URI } from '../../helpers/relying-party.ts';
 import { ALICE } from '../../helpers/seed.ts';
