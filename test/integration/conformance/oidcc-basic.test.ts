@@ -92,6 +92,11 @@ describe('oidcc-basic', () => {
     expect(again.claims()!.sub).toBe(tokens.claims()!.sub);
   });
 
+  it('oidcc-login-hint: the login form starts with the hinted email, escaped', async () => {
+    const page = await new Browser().follow(authUrl({ login_hint: 'alice@example.com"><b>x' }), atCallback);
+    expect(page.body).toContain('value="alice@example.com&quot;&gt;&lt;b&gt;x"');
+  });
+
   it('oidcc-ensure-request-without-nonce-succeeds-for-code-flow', async () => {
     const browser = new Browser();
     const page = await submitLogin(browser, await browser.follow(authUrl(), atCallback), ALICE, atCallback);
