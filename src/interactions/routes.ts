@@ -18,7 +18,7 @@ interface Deps {
   onSignIn: (method: string, outcome: string) => void;
 }
 
-/** Login and consent pages in oidc-provider's interaction pipeline (login → consent). */
+/** Account chooser, login and consent pages in oidc-provider's interaction pipeline. */
 export function createInteractionsRouter({ provider, accounts, csrf, render, onSignIn }: Deps): Router {
   const router = new Router({ prefix: '/interaction/:uid' });
   router.use(async (ctx, next) => {
@@ -63,6 +63,17 @@ export function createInteractionsRouter({ provider, accounts, csrf, render, onS
   router.get('/', async (ctx) => {
     const interaction = await details(ctx);
     if (interaction.prompt.name === 'login') return loginPage(ctx, interaction);
+    if (interaction.prompt.name === 'select_account') {
+      // an account chooser: the signed-in account, or a sign-in as another one
+      const current = interaction.session ? await accounts.findById(interaction.session.accountId) : undefined;
+      if (!current || ctx.query.another === '1') return loginPage(ctx, interaction);
+      ctx.type = 'html';
+      ctx.body = render('select-account', {
+        uid: interaction.uid, csrf: csrf.tokenFor(interaction.uid), client: await clientName(interaction.params.client_id),
+        email: current.email, title: 'Choose an account',
+      });
+      return;
+    }
     if (interaction.prompt.name === 'consent') {
       const account = await accounts.findById(interaction.session!.accountId);
       ctx.type = 'html';
@@ -79,7 +90,8 @@ export function createInteractionsRouter({ provider, accounts, csrf, render, onS
     const interaction = await details(ctx);
     checkCsrf(ctx);
     const { email, password } = ctx.request.body as Record<string, unknown>;
-    if (interaction.prompt.name !== 'login') throw new AppError('wrong_step', 400, 'This sign-in step is already done.');
+    const choosing = interaction.prompt.name === 'select_account';
+    if (interaction.prompt.name !== 'login' && !choosing) throw new AppError('wrong_step', 400, 'This sign-in step is already done.');
     if (typeof email !== 'string' || typeof password !== 'string' || !email || !password) {
       ctx.status = 400;
       return loginPage(ctx, interaction, { error: 'Enter your email and password.', email });
@@ -87,7 +99,7 @@ export function createInteractionsRouter({ provider, accounts, csrf, render, onS
     try {
       const account = await accounts.authenticate(email, password, ctx.ip);
       onSignIn('password', 'success');
-      await finish(ctx, { login: { accountId: account.id, amr: ['pwd'] } });
+      await finish(ctx, { login: { accountId: account.id, amr: ['pwd'] }, ...(choosing ? { select_account: {} } : {}) });
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
       onSignIn('password', error.code);
@@ -95,6 +107,13 @@ export function createInteractionsRouter({ provider, accounts, csrf, render, onS
       if (error.retryAfter) ctx.set('Retry-After', String(error.retryAfter));
       await loginPage(ctx, interaction, { error: error.userMessage, email });
     }
+  });
+
+  router.post('/select-account', form, async (ctx) => {
+    const interaction = await details(ctx);
+    checkCsrf(ctx);
+    if (interaction.prompt.name !== 'select_account') throw new AppError('wrong_step', 400, 'This step is already done.');
+    await finish(ctx, { select_account: {} });
   });
 
   router.post('/consent', form, async (ctx) => {

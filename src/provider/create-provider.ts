@@ -8,6 +8,7 @@ import { resourceIndicators, resourceServers } from './resources.ts';
 import { TOKEN_EXCHANGE, TOKEN_EXCHANGE_PARAMETERS, tokenExchangeHandler } from './token-exchange.ts';
 import type { JWK } from 'jose';
 import { devicePages } from './device-pages.ts';
+import { createInteractionPolicy } from './interaction-policy.ts';
 import { REGISTRATION_POLICY, registrationPolicy } from './registration-policy.ts';
 import { introspectionAllowed, revocationAllowed } from './token-policies.ts';
 
@@ -118,7 +119,7 @@ export function createProvider({ config, jwks, cookieKeys, pairwiseSalt, signing
         },
       },
     },
-    interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+    interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}`, policy: createInteractionPolicy() },
     async renderError(ctx, out) {
       ctx.type = 'html';
       ctx.body = render('error', { message: out.error_description ?? 'The request could not be completed.', code: out.error });
