@@ -8,6 +8,7 @@ import type { AccountService } from '../accounts/account-service.ts';
 import type { Csrf } from '../http/csrf.ts';
 import type { Render } from '../http/views.ts';
 import { grantConsent, requestedAccess } from './consent.ts';
+import { ACR_PASSWORD } from '../provider/create-provider.ts';
 
 interface Deps {
   provider: Provider;
@@ -99,7 +100,8 @@ export function createInteractionsRouter({ provider, accounts, csrf, render, onS
     try {
       const account = await accounts.authenticate(email, password, ctx.ip);
       onSignIn('password', 'success');
-      await finish(ctx, { login: { accountId: account.id, amr: ['pwd'] }, ...(choosing ? { select_account: {} } : {}) });
+      const login = { accountId: account.id, amr: ['pwd'], acr: ACR_PASSWORD }; // RFC 8176 amr
+      await finish(ctx, { login, ...(choosing ? { select_account: {} } : {}) });
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
       onSignIn('password', error.code);

@@ -30,6 +30,9 @@ const allowLoopbackOutsideProduction = (input: string | URL | Request, options?:
   return fetch(input, loopback ? { ...options, dispatcher: undefined } as RequestInit : options);
 };
 
+/** The acr of a sign-in with a password alone. */
+export const ACR_PASSWORD = 'urn:gatehouse:acr:password';
+
 /** Emitted by the provider for every token exchange, with who exchanged what for whom. */
 export const TOKEN_EXCHANGE_EVENT = 'gatehouse.token_exchange';
 
@@ -46,6 +49,10 @@ export function createProvider({ config, jwks, cookieKeys, pairwiseSalt, signing
     claims: CLAIMS_BY_SCOPE,
     scopes: ['openid', 'offline_access', 'profile', 'email', 'roles'],
     responseTypes: ['code'], // OAuth 2.1: no implicit or hybrid flows
+    // OIDC Core §2: the authentication context a sign-in reached, in the ID token's acr
+    // (a password only, so far; multi-factor sign-in adds stronger values).
+    acrValues: [ACR_PASSWORD],
+    discovery: { ui_locales_supported: ['en'] }, // the pages speak English; other locales fall back to it
     // OIDC Core §8.1: a client may ask for a subject of its own, the same for its whole sector.
     subjectTypes: ['public', 'pairwise'],
     pairwiseIdentifier: async (_ctx, accountId, client) =>

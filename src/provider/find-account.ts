@@ -5,9 +5,12 @@ export interface AccountLookup {
   findById(id: string): Promise<Account | undefined>;
 }
 
-/** Claims Gatehouse releases, by scope (OIDC Core §5.4); `roles` is Gatehouse's own. */
+/**
+ * Claims Gatehouse releases, by scope (OIDC Core §5.4); `roles` is Gatehouse's own. `amr`
+ * (RFC 8176, how the user signed in) comes with openid, so every ID token carries it.
+ */
 export const CLAIMS_BY_SCOPE = {
-  openid: ['sub'],
+  openid: ['sub', 'amr'],
   profile: ['name', 'updated_at'],
   email: ['email', 'email_verified'],
   roles: ['roles'],

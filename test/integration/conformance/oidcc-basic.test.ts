@@ -97,6 +97,22 @@ describe('oidcc-basic', () => {
     expect(page.body).toContain('value="alice@example.com&quot;&gt;&lt;b&gt;x"');
   });
 
+  it('oidcc-acr-values / amr: the ID token says how the user signed in (OIDC Core §2, RFC 8176)', async () => {
+    const config = rp.serverMetadata();
+    expect(config.acr_values_supported).toEqual(['urn:gatehouse:acr:password']);
+    const browser = new Browser();
+    const page = await submitLogin(browser, await browser.follow(authUrl({ acr_values: 'urn:gatehouse:acr:password' }), atCallback), ALICE, atCallback);
+    const claims = (await oidc.authorizationCodeGrant(rp, new URL(page.url), { pkceCodeVerifier: verifier })).claims()!;
+    expect(claims).toMatchObject({ acr: 'urn:gatehouse:acr:password', amr: ['pwd'] });
+  });
+
+  it('oidcc-ui-locales: a request naming other locales is served, in English', async () => {
+    expect(rp.serverMetadata().ui_locales_supported).toEqual(['en']);
+    const page = await new Browser().follow(authUrl({ ui_locales: 'fr-CA fr en' }), atCallback);
+    expect(page.body).toContain('<html lang="en">');
+    expect(page.body).toContain('name="password"');
+  });
+
   it('oidcc-ensure-request-without-nonce-succeeds-for-code-flow', async () => {
     const browser = new Browser();
     const page = await submitLogin(browser, await browser.follow(authUrl(), atCallback), ALICE, atCallback);

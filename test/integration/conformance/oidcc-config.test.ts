@@ -78,7 +78,7 @@ describe('oidcc-config: discovery matches behaviour', () => {
   it('releases every advertised claim through the advertised scopes', async () => {
     await client('claims', {});
     const rp = await discover(gatehouse.issuer, 'claims', 'claims-secret-0123456789abcdef');
-    const { callback, verifier, nonce, state } = await authorize(rp, ALICE, { scope: list('scopes_supported').filter((s) => s !== 'offline_access').join(' '), extra: { max_age: '300' } });
+    const { callback, verifier, nonce, state } = await authorize(rp, ALICE, { scope: list('scopes_supported').filter((s) => s !== 'offline_access').join(' '), extra: { max_age: '300', acr_values: 'urn:gatehouse:acr:password' } });
     const tokens = await oidc.authorizationCodeGrant(rp, callback, { pkceCodeVerifier: verifier, expectedNonce: nonce, expectedState: state, maxAge: 300 });
     const userinfo = await oidc.fetchUserInfo(rp, tokens.access_token, tokens.claims()!.sub);
     const seen = new Set([...Object.keys(userinfo), ...Object.keys(tokens.claims()!)]);
