@@ -68,6 +68,41 @@ describe('fapi2-security-profile', () => {
     await expect(oidc.authorizationCodeGrant(rp, new URL(done.url), { pkceCodeVerifier: verifier })).rejects.toBeDefined();
   });
 
+  it('fapi2-security-profile-final-ensure-without-pkce-fails and -plain-pkce-fails: the push is refused', async () => {
+    const rp = await bankApp();
+    await expect(oidc.buildAuthorizationUrlWithPAR(rp, { redirect_uri: REDIRECT_URI, scope: 'openid' }))
+      .rejects.toMatchObject({ error: 'invalid_request' });
+    await expect(oidc.buildAuthorizationUrlWithPAR(rp, { redirect_uri: REDIRECT_URI, scope: 'openid', code_challenge: 'a'.repeat(43), code_challenge_method: 'plain' }))
+      .rejects.toMatchObject({ error: 'invalid_request' });
+  });
+
+  it('fapi2-security-profile-final-ensure-client-assertion-with-wrong-aud-fails', async () => {
+    const { SignJWT } = await import('jose');
+    const assertion = await new SignJWT({ jti: crypto.randomUUID() }).setProtectedHeader({ alg: 'ES256', kid: 'bank-1' })
+      .setIssuer('bank-app').setSubject('bank-app').setAudience(`${gatehouse.issuer}/token`).setIssuedAt().setExpirationTime('1m').sign(clientKey);
+    const response = await fetch(`${gatehouse.issuer}/request`, {
+      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        client_id: 'bank-app', client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: assertion,
+        response_type: 'code', redirect_uri: REDIRECT_URI, scope: 'openid', code_challenge: 'a'.repeat(43), code_challenge_method: 'S256',
+      }),
+    });
+    expect(response.status).toBe(401);
+    expect(await response.json()).toMatchObject({ error: 'invalid_client' }); // FAPI 2.0: aud must be the issuer itself
+  });
+
+  it('fapi2-security-profile-final-par-attempt-reuse-request_uri: a pushed request is used once', async () => {
+    const rp = await bankApp();
+    const url = await oidc.buildAuthorizationUrlWithPAR(rp, {
+      redirect_uri: REDIRECT_URI, scope: 'openid', code_challenge: 'a'.repeat(43), code_challenge_method: 'S256',
+    });
+    const browser = new Browser();
+    await submitLogin(browser, await browser.follow(url.href, atCallback), ALICE, atCallback);
+    const again = await new Browser().request(url.href);
+    expect(again.status).toBe(400);
+    expect(again.body).toContain('invalid_request_uri');
+  });
+
   it('fapi2-security-profile-final-ensure-client-secret-auth-fails: a FAPI client cannot use a shared secret', async () => {
     await expect(gatehouse.running.core.clients.create({ ...metadata, client_id: 'weak-bank', token_endpoint_auth_method: 'client_secret_basic', client_secret: 'weak-bank-secret-0123456789ab' }))
       .rejects.toMatchObject({ message: expect.stringMatching(/private_key_jwt \(FAPI 2\.0/) });

@@ -5,7 +5,7 @@ import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { Browser } from '../../helpers/browser.ts';
 import { startGatehouse, type TestGatehouse } from '../../helpers/gatehouse.ts';
 import { authorize, discover, REDIRECT_URI, submitLogin } from '../../helpers/relying-party.ts';
-import { ALICE, seedWebApp } from '../../helpers/seed.ts';
+import { ALICE, seedWebApp, WEB_APP } from '../../helpers/seed.ts';
 
 let gatehouse: TestGatehouse;
 let rp: oidc.Configuration;
@@ -66,6 +66,14 @@ describe('oidcc-basic', () => {
     const { browser } = await signedIn();
     const page = await browser.follow(authUrl({ prompt: 'none', scope: 'openid email' }), atCallback);
     expect(callbackParams(page.url).get('code')).toBeTruthy();
+  });
+
+  it('oidcc-prompt-none-consent-required: a signed-in user who has not consented gets consent_required', async () => {
+    const { browser } = await signedIn();
+    const thirdParty = await discover(gatehouse.issuer, WEB_APP.id, WEB_APP.secret);
+    const url = oidc.buildAuthorizationUrl(thirdParty, { redirect_uri: REDIRECT_URI, scope: 'openid email', prompt: 'none', ...pkce });
+    const page = await browser.follow(url.href, atCallback);
+    expect(callbackParams(page.url).get('error')).toBe('consent_required');
   });
 
   it('oidcc-prompt-login: asks for the password again even with a session', async () => {
