@@ -6,14 +6,17 @@ import { z } from 'zod';
 const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => ['true', '1', 'yes'].includes(v));
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const url = z.url({ protocol: /^https?$/ });
-const resourceServers = z.string().transform((text, ctx) => {
+/** A setting holding JSON, parsed before its schema checks it. */
+const json = z.string().transform((text, ctx) => {
   try {
     return JSON.parse(text) as unknown;
   } catch {
     ctx.addIssue({ code: 'custom', message: 'must be JSON' });
     return z.NEVER;
   }
-}).pipe(z.array(z.strictObject({
+});
+
+const resourceServers = json.pipe(z.array(z.strictObject({
   identifier: z.url().refine((u) => !u.includes('#'), 'must not contain a fragment (RFC 8707 §2)'),
   scopes: z.string().min(1),
   format: z.enum(['jwt', 'opaque']).default('jwt'),
@@ -21,14 +24,7 @@ const resourceServers = z.string().transform((text, ctx) => {
   alg: z.enum(['RS256', 'ES256']).optional(),
 })));
 
-const tokenExchangePolicy = z.string().transform((text, ctx) => {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    ctx.addIssue({ code: 'custom', message: 'must be JSON' });
-    return z.NEVER;
-  }
-}).pipe(z.array(z.strictObject({
+const tokenExchangePolicy = json.pipe(z.array(z.strictObject({
   client: z.string().min(1),
   audiences: z.array(z.url()).min(1),
   scopes: z.array(z.string().min(1)).min(1),
