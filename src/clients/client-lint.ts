@@ -50,11 +50,14 @@ export function lintClient(metadata: ClientMetadata): Finding[] {
     } catch {
       continue; // the authorization server's own validation names malformed URIs
     }
-    if (url.protocol !== 'http:') continue;
-    if (LOOPBACK.has(url.hostname)) continue;
-    if (native) error(field, 'native apps may use http only on a loopback address (127.0.0.1 or [::1])', 'RFC 8252 §7.3, RFC 9700 §2.1');
-    else if (url.hostname === 'localhost') warn(field, 'use 127.0.0.1 rather than localhost for loopback redirects', 'RFC 8252 §8.3');
-    else warn(field, 'redirect URIs should use https, so codes never travel in clear text', 'RFC 9700 §2.6');
+    if (url.protocol !== 'http:' || LOOPBACK.has(url.hostname)) continue;
+    if (url.hostname === 'localhost') {
+      if (native) warn(field, 'native apps should use 127.0.0.1 rather than localhost for loopback redirects', 'RFC 8252 §8.3');
+    } else if (native) {
+      error(field, 'native apps may use http only on a loopback address (127.0.0.1 or [::1])', 'RFC 8252 §7.3, RFC 9700 §2.1');
+    } else {
+      warn(field, 'redirect URIs should use https, so codes never travel in clear text', 'RFC 9700 §2.6');
+    }
   }
   return findings;
 }

@@ -16,12 +16,13 @@ describe('RFC 9700 client lint', () => {
     [{ redirect_uris: ['https://*.example/cb'] }, ['error', 'redirect_uris[0]', 'RFC 9700 §2.1, §4.1.3']],
     [{ application_type: 'native', redirect_uris: ['http://app.example/cb'] }, ['error', 'redirect_uris[0]', 'RFC 8252 §7.3, RFC 9700 §2.1']],
     [{ redirect_uris: ['http://app.example/cb'] }, ['warning', 'redirect_uris[0]', 'RFC 9700 §2.6']],
-    [{ redirect_uris: ['http://localhost:8080/cb'] }, ['warning', 'redirect_uris[0]', 'RFC 8252 §8.3']],
+    [{ application_type: 'native', redirect_uris: ['http://localhost:8080/cb'] }, ['warning', 'redirect_uris[0]', 'RFC 8252 §8.3']],
   ])('flags %j', (metadata, finding) => {
     expect(lint(metadata)).toEqual([finding]);
   });
 
-  it('accepts http on loopback addresses, for native apps too', () => {
+  it('accepts http on loopback addresses, for native apps too, and localhost for web apps in development', () => {
     expect(lint({ application_type: 'native', redirect_uris: ['http://127.0.0.1:4000/cb', 'http://[::1]:4000/cb'] })).toEqual([]);
+    expect(lint({ redirect_uris: ['http://localhost:8080/callback'] })).toEqual([]);
   });
 });
