@@ -6,7 +6,8 @@ import { describeFinding, lintClient } from './client-lint.ts';
 /** Checks metadata the way the authorization server will read it; throws with the reason. */
 export type ClientValidator = (metadata: ClientMetadata) => Promise<void>;
 
-const SECRET_METHODS = new Set(['client_secret_basic', 'client_secret_post', 'client_secret_jwt']);
+/** The token endpoint auth methods that use a client_secret. */
+export const SECRET_METHODS = new Set(['client_secret_basic', 'client_secret_post', 'client_secret_jwt']);
 
 export type ClientService = ReturnType<typeof createClientService>;
 

@@ -6,6 +6,7 @@ import { AppError } from '../app-error.ts';
 import { normalizeEmail, type AccountFields } from '../accounts/account.ts';
 import { passwordProblem } from '../accounts/password-policy.ts';
 import type { ClientMetadata } from '../clients/client-store.ts';
+import { SECRET_METHODS } from '../clients/client-service.ts';
 import { formatPath, importFileSchema, type ImportUser } from './import-schema.ts';
 
 export class ImportError extends Error {
@@ -27,13 +28,16 @@ export async function applyImportFile(core: Core, file: string, options: { dryRu
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (error) {
-    throw new ImportError(file, [`cannot read the file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`]);
+    // "ENOENT: no such file or directory, open '…'": the code and its meaning; the path is in the header
+    throw new ImportError(file, [`cannot read the file: ${(error as Error).message.split(',')[0]}`]);
   }
   let document: unknown;
   try {
     document = file.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
   } catch (error) {
-    throw new ImportError(file, [`not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(error as Error).message.split('\n')[0]}`]);
+    // V8 quotes the JSON around the mistake, which may hold a password: keep only the reason
+    const reason = (error as Error).message.replace(/^(Unexpected token .+?), [\s\S]* is not valid JSON$/, '$1').split('\n')[0];
+    throw new ImportError(file, [`not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${reason}`]);
   }
   return applyImport(core, document ?? {}, file, options);
 }
@@ -55,8 +59,10 @@ export async function applyImport(core: Core, document: unknown, source: string,
   const warnings: string[] = [];
   for (const [i, input] of clients.entries()) {
     const existing = await core.store.clients.find(input.client_id);
-    const withSecret = input.client_secret === undefined && existing?.client_secret !== undefined
-      ? { ...input, client_secret: existing.client_secret } // keep the secret already handed out
+    // Keep the secret already handed out, unless the client no longer authenticates with one.
+    const method = (input.token_endpoint_auth_method as string | undefined) ?? 'client_secret_basic';
+    const withSecret = input.client_secret === undefined && existing?.client_secret !== undefined && SECRET_METHODS.has(method)
+      ? { ...input, client_secret: existing.client_secret }
       : input;
     try {
       const prepared = await core.clients.prepare(withSecret);
