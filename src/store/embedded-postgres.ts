@@ -40,9 +40,10 @@ export async function startEmbeddedPostgres({ dataDir, mode, port: fixedPort }: 
   const ownerFile = path.join(base, 'owner.pid');
   if (running) {
     const owner = Number(readOr(ownerFile, '0'));
-    const ownerAlive = owner > 0 && owner !== process.pid && alive(owner);
+    // the owner is a live Gatehouse (a node process), not whatever reused the pid of a killed one
+    const ownerAlive = owner > 0 && owner !== process.pid && alive(owner) && readOr(`/proc/${owner}/cmdline`, 'node').includes('node');
     if (mode === 'share') return { url: urlFor(running.port, password), location: base, stop: async () => {} };
-    if (ownerAlive) throw new Error(`another Gatehouse (pid ${owner}) is serving ${dataDir}; stop it first`);
+    if (ownerAlive) throw new Error(`another Gatehouse (pid ${owner}) is using ${dataDir}; stop it or wait for it to finish`);
     await stopPid(running.pid); // orphaned by a kill -9 of the previous run
   }
 
@@ -54,14 +55,15 @@ export async function startEmbeddedPostgres({ dataDir, mode, port: fixedPort }: 
   fs.closeSync(log);
   const url = urlFor(port, password);
   await waitReady(child, url, path.join(base, 'postgres.log'));
-  if (mode === 'serve') fs.writeFileSync(ownerFile, String(process.pid));
+  // whoever started the cluster owns it, a CLI command too, so a server starting meanwhile leaves it alone
+  fs.writeFileSync(ownerFile, String(process.pid));
   await ensureDatabase(url);
   return {
     url,
     location: base,
     stop: async () => {
       await stopChild(child);
-      if (mode === 'serve') fs.rmSync(ownerFile, { force: true });
+      fs.rmSync(ownerFile, { force: true });
     },
   };
 }
