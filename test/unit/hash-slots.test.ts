@@ -1,55 +1,94 @@
 import { AppError } from '../../src/app-error.ts';
 import { HashSlots } from '../../src/accounts/hash-slots.ts';
 
-/** A task that runs until released, recording how many run at once. */
+const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * Tasks that run until the test settles them, counting how many have started and how many run
+ * at once. `settle` finishes the oldest running task (or fails it); the next queued one may start.
+ */
 function gauge() {
   let running = 0;
+  let started = 0;
   let peak = 0;
-  const releases: (() => void)[] = [];
-  const task = () => new Promise<void>((resolve) => {
+  const pending: { resolve: () => void; reject: (error: Error) => void }[] = [];
+  const task = () => new Promise<void>((resolve, reject) => {
     running++;
+    started++;
     peak = Math.max(peak, running);
-    releases.push(() => {
-      running--;
-      resolve();
-    });
+    pending.push({ resolve, reject });
   });
-  const releaseAll = async () => {
-    while (releases.length || running) {
-      releases.splice(0).forEach((release) => release());
-      await new Promise((resolve) => setImmediate(resolve));
-    }
+  const settle = async (failure?: Error) => {
+    const next = pending.shift();
+    if (!next) throw new Error('no task is running');
+    running--;
+    if (failure) next.reject(failure);
+    else next.resolve();
+    await tick();
   };
-  return { task, releaseAll, peak: () => peak };
+  return { task, settle, started: () => started, running: () => running, peak: () => peak };
 }
 
 describe('HashSlots', () => {
-  it('never runs more than its size at once, and runs the queued ones after', async () => {
+  it('never runs more than its size at once, and runs the queued ones as slots free up', async () => {
     const slots = new HashSlots(2, 10);
-    const { task, releaseAll, peak } = gauge();
-    const all = Promise.all(Array.from({ length: 6 }, () => slots.run(task)));
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(peak()).toBe(2);
-    await releaseAll();
-    await all;
-    expect(peak()).toBe(2);
+    const g = gauge();
+    const runs = Array.from({ length: 4 }, () => slots.run(g.task));
+    await tick();
+    expect(g.started()).toBe(2);
+
+    await g.settle();
+    expect(g.started()).toBe(3);
+    runs.push(slots.run(g.task)); // arrives after a slot was handed over: it waits too
+    await tick();
+    expect(g.running()).toBe(2);
+
+    while (g.running()) await g.settle();
+    await Promise.all(runs);
+    expect(g.started()).toBe(5);
+    expect(g.peak()).toBe(2);
   });
 
-  it('answers 429 at once when the waiting line is full', async () => {
+  it('answers 429 at once when the waiting line is full, and takes work again once it drains', async () => {
     const slots = new HashSlots(1, 1);
-    const { task, releaseAll } = gauge();
-    const first = slots.run(task);
-    const second = slots.run(task);
-    const refused = await slots.run(task).catch((error: unknown) => error);
+    const g = gauge();
+    const first = slots.run(g.task);
+    const queued = slots.run(g.task);
+
+    const refused = await slots.run(g.task).catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(AppError);
-    expect(refused).toMatchObject({ status: 429, retryAfter: 1, code: 'busy' });
-    await releaseAll();
-    await Promise.all([first, second]);
+    expect(refused).toMatchObject({ code: 'busy', status: 429, retryAfter: 1 });
+    expect(g.started()).toBe(1);
+
+    await g.settle();
+    await g.settle();
+    await Promise.all([first, queued]);
+    await expect(slots.run(async () => 'ok')).resolves.toBe('ok');
+  });
+
+  // PasswordHasher sizes it at CPUs - 1, which is 0 on a one-CPU machine.
+  it('keeps at least one slot', async () => {
+    await expect(new HashSlots(0, 0).run(async () => 'ok')).resolves.toBe('ok');
   });
 
   it('frees the slot of a task that fails', async () => {
     const slots = new HashSlots(1, 0);
     await expect(slots.run(async () => { throw new Error('boom'); })).rejects.toThrow('boom');
+    await expect(slots.run(async () => 'ok')).resolves.toBe('ok');
+  });
+
+  it('hands the slot of a failing task to the next in line', async () => {
+    const slots = new HashSlots(1, 1);
+    const g = gauge();
+    const failing = slots.run(g.task).catch((error: Error) => error.message);
+    const queued = slots.run(g.task);
+    await tick();
+
+    await g.settle(new Error('boom'));
+    expect(await failing).toBe('boom');
+    expect(g.started()).toBe(2);
+    await g.settle();
+    await queued;
     await expect(slots.run(async () => 'ok')).resolves.toBe('ok');
   });
 });

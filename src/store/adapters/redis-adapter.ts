@@ -8,7 +8,7 @@ const grantable = new Set([
 
 /**
  * oidc-provider's short-lived models in Redis. Each one is a hash with its JSON payload and, once
- * used, a `consumed` timestamp set with HSETNX, so consumption is a single atomic command.
+ * used, a `consumed` timestamp set by one script (EXISTS then HSETNX), so consumption is atomic.
  * Secondary indexes (grant, session uid, user code) expire with what they point to.
  */
 export function redisAdapter(redis: Redis, prefix: string, model: string): Adapter {
@@ -32,7 +32,9 @@ export function redisAdapter(redis: Redis, prefix: string, model: string): Adapt
     async upsert(id, payload, expiresIn) {
       const write = redis.multi().del(key(id)).hset(key(id), 'payload', JSON.stringify(payload));
       if (expiresIn) write.expire(key(id), expiresIn);
-      await write.exec();
+      // a MULTI reports a failed command in its results, not by rejecting
+      const failed = (await write.exec())?.find(([error]) => error)?.[0];
+      if (failed) throw failed;
       const indexes: Promise<unknown>[] = [];
       const index = (k: string) => (expiresIn ? redis.set(k, id, 'EX', expiresIn) : redis.set(k, id));
       if (payload.uid) indexes.push(index(uidKey(payload.uid)));
@@ -50,7 +52,8 @@ export function redisAdapter(redis: Redis, prefix: string, model: string): Adapt
     findByUid: (uid) => findVia(uidKey(uid)),
     findByUserCode: (userCode) => findVia(userCodeKey(userCode)),
     async consume(id) {
-      await redis.hsetnx(key(id), 'consumed', Math.floor(Date.now() / 1000));
+      // HSETNX alone would create a hash without a TTL for a model that has just expired
+      await redis.eval("return redis.call('EXISTS', KEYS[1]) == 1 and redis.call('HSETNX', KEYS[1], 'consumed', ARGV[1])", 1, key(id), Math.floor(Date.now() / 1000));
     },
     async destroy(id) {
       await redis.del(key(id));
