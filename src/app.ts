@@ -25,6 +25,10 @@ import { reloadKeys } from './provider/reload-keys.ts';
 import { metadataCache } from './provider/metadata-cache.ts';
 import { openStore, type Store } from './store/open-store.ts';
 import { createLogger } from './log.ts';
+import { createAccountFlows, type AccountFlows } from './accounts/account-flows.ts';
+import { createAccountRoutes } from './accounts/routes.ts';
+import { createEmailTokens } from './accounts/email-tokens.ts';
+import { createMailer, type Mailer } from './mail/mailer.ts';
 
 /** Storage, keys, the authorization server and the services: everything but HTTP. */
 export interface Core {
@@ -34,6 +38,8 @@ export interface Core {
   accounts: AccountService;
   clients: ClientService;
   hasher: PasswordHasher;
+  mailer: Mailer;
+  flows: AccountFlows;
   render: Render;
   cookieKeys: string[];
   /** The private signing keys the provider signs with now. */
@@ -63,14 +69,22 @@ export async function createCore(config: Config, mode: 'serve' | 'share', log: L
       config, jwks, cookieKeys, pairwiseSalt: loadPairwiseSalt(config), signingKeys: () => live.keys, adapter: store.adapter, accounts, render,
     });
     const clients = createClientService(store.clients, (metadata) => provider.Client.validate(metadata));
+    const mailer = createMailer(config.mail);
+    const flows = createAccountFlows({
+      accounts, hasher, mailer, tokens: createEmailTokens(store.singleUse), sessions: store.sessions, events: store.securityEvents,
+      issuer: config.issuer, service: config.brand.name, tokenTtl: config.signIn.emailTokenTtl,
+    });
     const reloaded: (() => void)[] = [];
     const core: Core = {
-      config, store, provider, accounts, clients, hasher, render, cookieKeys, metrics,
+      config, store, provider, accounts, clients, hasher, mailer, flows, render, cookieKeys, metrics,
       get signingKeys() {
         return live.keys;
       },
       afterKeysReload: (fn) => void reloaded.push(fn),
-      close: () => store.close(),
+      close: async () => {
+        mailer.close();
+        await store.close();
+      },
     };
     // A rotation by any process (gatehouse keys rotate) reaches every node without a restart.
     store.onKeysChanged(() => {
@@ -104,10 +118,12 @@ export function createApp(core: Core, log: Logger): Koa {
   app.use(requestLog(log, core.metrics.httpDuration));
   app.use(securityHeaders({ issuer: config.issuer, logoUrl: config.brand.logoUrl }));
   app.use(errorHandler(render, log));
+  const csrf = createCsrf(core.cookieKeys[0]!);
   const routers = [
     createHealthRouter({ checks: core.store.checks, signingKeys: () => core.signingKeys }),
     createAssetsRouter(config.brand),
-    createInteractionsRouter({ provider, accounts, csrf: createCsrf(core.cookieKeys[0]!), render, onSignIn: signInRecorder(core.metrics) }),
+    createInteractionsRouter({ provider, accounts, csrf, render, onSignIn: signInRecorder(core.metrics) }),
+    createAccountRoutes({ flows: core.flows, csrf, render, limiters: core.store.limiters, registration: config.signIn.registration }),
     ...(config.metrics.port ? [] : [createMetricsRouter(core.metrics.registry, config.metrics.token)]),
   ];
   for (const router of routers) app.use(router.routes()).use(router.allowedMethods());

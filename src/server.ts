@@ -74,6 +74,7 @@ function banner(config: Config, running: Running): string {
     `Gatehouse is running at ${config.issuer} (listening on ${running.url})`,
     `  discovery:  ${config.issuer}/.well-known/openid-configuration`,
     `  storage:    ${database}${config.redis ? ` and Redis (${config.redis.mode})` : ''}`,
+    `  mail:       ${config.mail.smtpUrl ? `SMTP (${new URL(config.mail.smtpUrl).host})` : `not sent: written to ${config.mail.outbox} (set SMTP_URL)`}`,
     '',
     'Next: create a user and a client, then point your application at the discovery URL:',
     '  npx gatehouse user create --email you@example.com --password "a-long-passphrase"',

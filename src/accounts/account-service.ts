@@ -3,7 +3,7 @@ import type { Account, AccountFields, AccountStore } from './account.ts';
 import { normalizeEmail } from './account.ts';
 import type { AttemptLimiter, LimiterFactory } from './attempt-limiter.ts';
 import type { PasswordHasher } from './password-hasher.ts';
-import { MAX_PASSWORD_LENGTH, passwordProblem } from './password-policy.ts';
+import { MAX_PASSWORD_LENGTH, passwordProblem, type PasswordContext } from './password-policy.ts';
 
 export interface AccountServiceOptions {
   store: AccountStore;
@@ -25,6 +25,7 @@ export function createAccountService({ store, hasher, limiters, limits }: Accoun
     findById: (id: string) => store.findById(id),
     findByEmail: (email: string) => store.findByEmail(email),
     list: () => store.list(),
+    update: (id: string, fields: Partial<AccountFields>) => store.update(id, fields),
 
     /**
      * Checks an email and password. Unknown emails and wrong passwords cost the same and get the
@@ -52,12 +53,14 @@ export function createAccountService({ store, hasher, limiters, limits }: Accoun
 
     async create(fields: Partial<AccountFields> & { email: string; password?: string }): Promise<Account> {
       const { password, ...rest } = fields;
-      const passwordHash = password === undefined ? rest.passwordHash : await hashChecked(hasher, password);
+      const passwordHash = password === undefined ? rest.passwordHash : await hashChecked(hasher, password, rest);
       return store.create({ ...rest, passwordHash });
     },
 
     async setPassword(id: string, password: string): Promise<void> {
-      await store.update(id, { passwordHash: await hashChecked(hasher, password) });
+      const account = await store.findById(id);
+      if (!account) throw new AppError('account_not_found', 404, 'no such account');
+      await store.update(id, { passwordHash: await hashChecked(hasher, password, account) });
     },
 
     async addRole(id: string, role: string): Promise<void> {
@@ -68,9 +71,9 @@ export function createAccountService({ store, hasher, limiters, limits }: Accoun
   };
 }
 
-export async function hashChecked(hasher: PasswordHasher, password: string): Promise<string> {
-  const problem = passwordProblem(password);
-  if (problem) throw new AppError('weak_password', 400, `password ${problem}`);
+export async function hashChecked(hasher: PasswordHasher, password: string, context: PasswordContext = {}): Promise<string> {
+  const problem = passwordProblem(password, context);
+  if (problem) throw new AppError('weak_password', 400, `The password ${problem}.`);
   return hasher.hash(password);
 }
 

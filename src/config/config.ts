@@ -57,8 +57,13 @@ export interface Config {
   dpopRequireNonce: boolean;
   registration: boolean;
   ttl: { accessToken: number; idToken: number; refreshToken: number; session: number };
-  limits: { loginPerIpPerMinute: number; lockoutThreshold: number; lockoutSeconds: number; hashQueue: number };
+  limits: { loginPerIpPerMinute: number; lockoutThreshold: number; lockoutSeconds: number; hashQueue: number; codesPerAccount: number };
+  mail: { smtpUrl?: string; from: string; outbox: string };
+  signIn: { registration: boolean; emailCode: boolean; magicLink: boolean; emailTokenTtl: number; emailCodeTtl: number };
+  risk: { weights: Partial<Record<RiskSignalName, number>>; mfaAt: number; denyAt: number };
 }
+
+export type RiskSignalName = 'new_device' | 'new_network' | 'account_failures' | 'ip_failures' | 'unusual_hour' | 'new_user_agent';
 
 export function toConfig(s: Settings, cwd: string): Config {
   const production = s.NODE_ENV === 'production';
@@ -101,7 +106,21 @@ export function toConfig(s: Settings, cwd: string): Config {
       lockoutThreshold: s.LOCKOUT_THRESHOLD,
       lockoutSeconds: s.LOCKOUT_SECONDS,
       hashQueue: s.PASSWORD_HASH_QUEUE,
+      codesPerAccount: s.CODE_RATE_LIMIT,
     },
+    mail: {
+      smtpUrl: s.SMTP_URL,
+      from: s.MAIL_FROM ?? `${s.BRAND_NAME} <no-reply@${new URL(issuer).hostname}>`,
+      outbox: path.join(dataDir, 'outbox'),
+    },
+    signIn: {
+      registration: s.ACCOUNT_REGISTRATION,
+      emailCode: s.EMAIL_CODE_SIGNIN,
+      magicLink: s.MAGIC_LINK_SIGNIN,
+      emailTokenTtl: s.EMAIL_TOKEN_TTL,
+      emailCodeTtl: s.EMAIL_CODE_TTL,
+    },
+    risk: { weights: s.RISK_WEIGHTS ?? {}, mfaAt: s.RISK_MFA_SCORE, denyAt: s.RISK_DENY_SCORE },
   };
 }
 

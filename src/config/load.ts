@@ -24,6 +24,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   const redisSettings = ['REDIS_URL', 'REDIS_SENTINELS', 'REDIS_CLUSTER_NODES'].filter((name) => defined[name]);
   if (redisSettings.length > 1) problems.push(`${redisSettings.join(', ')}: give one of them, not several`);
   if (config.cookieKeys?.some((k) => k.length < 32)) problems.push('COOKIE_KEYS: each secret must be at least 32 characters');
+  if (config.risk.mfaAt >= config.risk.denyAt) problems.push('RISK_MFA_SCORE: must be lower than RISK_DENY_SCORE');
   if (problems.length) throw new ConfigError(problems);
   return config;
 }
@@ -33,6 +34,7 @@ function productionProblems(config: Config): string[] {
   if (!config.cookieKeys?.length) problems.push('COOKIE_KEYS: required in production (comma-separated secrets of 32+ characters)');
   if (!config.pairwiseSalt) problems.push('PAIRWISE_SALT: required in production (a secret of 32+ characters that never changes)');
   if (!config.databaseUrl) problems.push('DATABASE_URL: required in production; the embedded database is for development');
+  if (!config.mail.smtpUrl) problems.push('SMTP_URL: required in production, to send verification, reset and sign-in mail');
   if (!config.issuer.startsWith('https://')) problems.push('ISSUER: must be an https:// URL in production');
   return problems;
 }

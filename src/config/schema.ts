@@ -99,6 +99,20 @@ export const settings = z.object({
   LOGIN_RATE_LIMIT: int(1, 100000).default(30).describe('sign-in attempts per IP address per minute'),
   LOCKOUT_THRESHOLD: int(1, 1000).default(5).describe('failed sign-ins that lock an account'),
   LOCKOUT_SECONDS: int(1, 86400).default(900).describe('how long a locked account stays locked'),
+  SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional()
+    .describe('SMTP server for account mail (smtp://user:pass@host:587 or smtps://…); required in production, else mail lands in DATA_DIR/outbox'),
+  MAIL_FROM: z.string().min(3).optional().describe('sender of account mail; default "BRAND_NAME <no-reply@ISSUER host>"'),
+  ACCOUNT_REGISTRATION: bool.default(false).describe('people may create their own accounts (with email verification)'),
+  EMAIL_CODE_SIGNIN: bool.default(false).describe('offer sign-in with a one-time code sent by email'),
+  MAGIC_LINK_SIGNIN: bool.default(false).describe('offer sign-in with a link sent by email'),
+  EMAIL_TOKEN_TTL: int(60, 604800).default(3600).describe('lifetime of email verification, reset and sign-in links, seconds'),
+  EMAIL_CODE_TTL: int(60, 3600).default(600).describe('lifetime of one-time codes sent by email, seconds'),
+  CODE_RATE_LIMIT: int(1, 1000).default(5).describe('wrong codes (TOTP, recovery, email) accepted per account per 15 minutes'),
+  RISK_WEIGHTS: json.pipe(z.record(z.enum(['new_device', 'new_network', 'account_failures', 'ip_failures', 'unusual_hour', 'new_user_agent']),
+    z.number().int().min(0).max(100))).optional()
+    .describe('JSON weights of the risk signals, e.g. {"new_device":30,"ip_failures":40}; unnamed signals keep their defaults'),
+  RISK_MFA_SCORE: int(1, 1000).default(50).describe('risk score from which a sign-in needs a second factor'),
+  RISK_DENY_SCORE: int(1, 1000).default(90).describe('risk score from which a sign-in is refused'),
   PASSWORD_HASH_QUEUE: int(0, 10000).default(32)
     .describe('sign-ins that may wait for a password hash slot before answering 429'),
 });

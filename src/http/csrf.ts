@@ -19,3 +19,17 @@ export function createCsrf(secret: string) {
 }
 
 export type Csrf = ReturnType<typeof createCsrf>;
+
+const BINDING_COOKIE = 'gatehouse.csrf';
+
+/**
+ * The value that binds CSRF tokens of forms outside an interaction (registration, reset, the
+ * account pages): a random per-browser cookie, set on first use. Pass it to tokenFor and verify.
+ */
+export function browserBinding(ctx: { cookies: { get(name: string, o?: object): string | undefined; set(name: string, value: string, o?: object): unknown }; secure: boolean }): string {
+  const existing = ctx.cookies.get(BINDING_COOKIE, { signed: true });
+  if (existing) return existing;
+  const value = crypto.randomBytes(18).toString('base64url');
+  ctx.cookies.set(BINDING_COOKIE, value, { signed: true, httpOnly: true, sameSite: 'lax', secure: ctx.secure, path: '/', overwrite: true });
+  return value;
+}

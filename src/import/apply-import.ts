@@ -113,7 +113,7 @@ async function userFields(core: Core, input: ImportUser): Promise<Partial<Accoun
   if (input.disabled !== undefined) fields.disabled = input.disabled;
   if (input.password_hash !== undefined) fields.passwordHash = input.password_hash;
   if (input.password !== undefined) {
-    const problem = passwordProblem(input.password);
+    const problem = passwordProblem(input.password, { email: fields.email, name: input.name });
     if (problem) throw new AppError('weak_password', 400, `password ${problem}`);
     const existing = await core.store.accounts.findByEmail(fields.email);
     const { ok } = existing?.passwordHash ? await core.hasher.verify(existing.passwordHash, input.password) : { ok: false };

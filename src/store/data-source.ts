@@ -2,10 +2,15 @@ import { DataSource } from 'typeorm';
 import { AccountEntity } from './entities/account.ts';
 import { ClientEntity } from './entities/client.ts';
 import { OidcModelEntity } from './entities/oidc-model.ts';
+import { AccountSessionEntity } from './entities/account-session.ts';
+import { FactorEntity } from './entities/factor.ts';
+import { SecurityEventEntity } from './entities/security-event.ts';
+import { SingleUseEntity } from './entities/single-use.ts';
 import { Initial1764000000000 } from './migrations/1764000000000-initial.ts';
+import { Accounts1764100000000 } from './migrations/1764100000000-accounts.ts';
 
-export const entities = [AccountEntity, ClientEntity, OidcModelEntity];
-export const migrations = [Initial1764000000000];
+export const entities = [AccountEntity, ClientEntity, OidcModelEntity, FactorEntity, SecurityEventEntity, SingleUseEntity, AccountSessionEntity];
+export const migrations = [Initial1764000000000, Accounts1764100000000];
 
 /** The one DataSource definition; the schema only ever changes through migrations. */
 export function createDataSource(url: string): DataSource {

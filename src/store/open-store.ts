@@ -5,6 +5,14 @@ import type { Config } from '../config/config.ts';
 import type { AccountStore } from '../accounts/account.ts';
 import type { LimiterFactory } from '../accounts/attempt-limiter.ts';
 import type { ClientStore } from '../clients/client-store.ts';
+import type { AccountSessionStore } from '../accounts/account-sessions.ts';
+import type { SecurityEventStore } from '../accounts/security-events.ts';
+import type { SingleUseStore } from '../accounts/single-use.ts';
+import type { FactorStore } from '../mfa/factor.ts';
+import { accountSessionIndex } from './account-session-index.ts';
+import { factorRepository } from './factor-repository.ts';
+import { securityEventRepository } from './security-event-repository.ts';
+import { postgresSingleUse, purgeExpiredSingleUse, redisSingleUse } from './single-use-store.ts';
 import { accountRepository } from './account-repository.ts';
 import { clientAdapter } from './adapters/client-adapter.ts';
 import { postgresAdapter, purgeExpiredModels } from './adapters/postgres-adapter.ts';
@@ -27,6 +35,10 @@ export interface Repositories {
 }
 
 export interface Store extends Repositories {
+  factors: FactorStore;
+  securityEvents: SecurityEventStore;
+  sessions: AccountSessionStore;
+  singleUse: SingleUseStore;
   /** oidc-provider's adapter factory: Redis when configured, else PostgreSQL; clients always from PostgreSQL. */
   adapter: (model: string) => Adapter;
   limiters: LimiterFactory;
@@ -96,13 +108,21 @@ function storeOn({ dataSource, redis, prefix, feed, observe, embedded }: Parts):
   const postgres = <T extends object>(target: T, name: string) => instrument(target, 'postgres', name, observe);
   const clients = cachedClients(postgres(clientRepository(dataSource.manager), 'clients'), feed);
   const limiters = limiterFactory(redis, prefix);
+  const modelAdapter = (model: string) =>
+    (redis ? instrument(redisAdapter(redis, prefix, model), 'redis', model, observe) : postgres(postgresAdapter(dataSource, model), model));
+  const sessions = accountSessionIndex(dataSource, modelAdapter);
   const pool = (dataSource.driver as unknown as { master: { totalCount: number; idleCount: number; waitingCount: number } }).master;
   return {
     accounts: postgres(accountRepository(dataSource.manager), 'accounts'),
     clients: { find: clients.find, list: clients.list, save: clients.save, delete: clients.delete },
+    factors: postgres(factorRepository(dataSource.manager), 'factors'),
+    securityEvents: postgres(securityEventRepository(dataSource.manager), 'security_events'),
+    sessions: sessions.store,
+    singleUse: redis ? instrument(redisSingleUse(redis, prefix), 'redis', 'single_use', observe) : postgres(postgresSingleUse(dataSource), 'single_use'),
     adapter: (model) => {
       if (model === 'Client') return clientAdapter(clients);
-      return redis ? instrument(redisAdapter(redis, prefix, model), 'redis', model, observe) : postgres(postgresAdapter(dataSource, model), model);
+      if (model === 'Session') return sessions.adapter;
+      return modelAdapter(model);
     },
     limiters: (options) => (redis ? instrument(limiters(options), 'redis', `limit.${options.name}`, observe) : limiters(options)),
     announceKeys: () => feed.publish('keys', 'all'),
@@ -126,7 +146,11 @@ function storeOn({ dataSource, redis, prefix, feed, observe, embedded }: Parts):
     },
     migrate: () => migrateExclusively(dataSource),
     drift: () => schemaDrift(dataSource),
-    purgeExpired: () => purgeExpiredModels(dataSource),
+    purgeExpired: async () => {
+      await purgeExpiredModels(dataSource);
+      await purgeExpiredSingleUse(dataSource);
+      await dataSource.query('DELETE FROM account_sessions WHERE expires_at < now()');
+    },
     checks: {
       postgres: async () => void (await dataSource.query('SELECT 1')),
       ...(redis ? { redis: async () => void (await redis.ping()) } : {}),

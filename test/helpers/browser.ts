@@ -81,3 +81,9 @@ export function formAction(html: string, path: string): string {
   if (!match) throw new Error('no form on the page');
   return new URL(match[1]!, path).href;
 }
+
+/** Every hidden field of the first form posted on a page, as a browser would send them. */
+export function hiddenFields(html: string): Record<string, string> {
+  const form = html.match(/<form[^>]* method="post"[\s\S]*?<\/form>/)?.[0] ?? '';
+  return Object.fromEntries([...form.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1]!, m[2]!]));
+}

@@ -20,7 +20,7 @@ const settingsNamed = (problems: string[]) => problems.map((p) => p.split(':')[0
 const SECRET = 'a-secret-of-at-least-thirty-two-characters';
 const PRODUCTION = {
   NODE_ENV: 'production', ISSUER: 'https://id.example.com', DATABASE_URL: 'postgres://db.example/gatehouse',
-  COOKIE_KEYS: SECRET, PAIRWISE_SALT: SECRET,
+  COOKIE_KEYS: SECRET, PAIRWISE_SALT: SECRET, SMTP_URL: 'smtp://mail.example:587',
 };
 
 describe('configuration', () => {
@@ -49,6 +49,7 @@ describe('configuration', () => {
       expect.stringMatching(/^COOKIE_KEYS: required in production/),
       expect.stringMatching(/^PAIRWISE_SALT: required in production/),
       expect.stringMatching(/^DATABASE_URL: required in production/),
+      expect.stringMatching(/^SMTP_URL: required in production/),
       expect.stringMatching(/^ISSUER: must be an https:\/\/ URL in production/),
     ]);
     expect(settingsNamed(problemsOf({ ...PRODUCTION, ISSUER: 'http://id.example.com' }))).toEqual(['ISSUER']);

@@ -16,6 +16,7 @@ describe('NODE_ENV=production', () => {
     env = {
       NODE_ENV: 'production', ISSUER: 'https://id.example.com', PORT: '0', DATABASE_URL: await freshDatabaseUrl(),
       COOKIE_KEYS: 'a-cookie-secret-of-at-least-32-characters', PAIRWISE_SALT: 'a-pairwise-salt-of-at-least-32-characters',
+      SMTP_URL: 'smtp://127.0.0.1:2525',
       GATEHOUSE_DATA_DIR: dataDir,
       GATEHOUSE_KEYS_FILE: path.join(dataDir, 'missing', 'jwks.json'),
     };
