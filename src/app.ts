@@ -29,6 +29,12 @@ import { createAccountFlows, type AccountFlows } from './accounts/account-flows.
 import { createAccountRoutes } from './accounts/routes.ts';
 import { createEmailTokens } from './accounts/email-tokens.ts';
 import { createMailer, type Mailer } from './mail/mailer.ts';
+import { createEmailCodes } from './mfa/email-code.ts';
+import { createMfa, type Mfa } from './mfa/mfa-service.ts';
+import { createRecoveryCodes } from './mfa/recovery-codes.ts';
+import { createTotp } from './mfa/totp.ts';
+import { createRiskService, type RiskService } from './risk/risk-service.ts';
+import { createSignIn } from './interactions/sign-in.ts';
 
 /** Storage, keys, the authorization server and the services: everything but HTTP. */
 export interface Core {
@@ -40,6 +46,8 @@ export interface Core {
   hasher: PasswordHasher;
   mailer: Mailer;
   flows: AccountFlows;
+  mfa: Mfa;
+  risk: RiskService;
   render: Render;
   cookieKeys: string[];
   /** The private signing keys the provider signs with now. */
@@ -63,20 +71,25 @@ export async function createCore(config: Config, mode: 'serve' | 'share', log: L
     const render = createRenderer(config.brand, config.production);
     const hasher = new PasswordHasher(config.limits.hashQueue);
     const accounts = createAccountService({ store: store.accounts, hasher, limiters: store.limiters, limits: config.limits });
+    const mailer = createMailer(config.mail);
+    const mfa = createMfa({
+      factors: store.factors, totp: createTotp(store.factors, config.brand.name), recovery: createRecoveryCodes(store.factors),
+      emailCodes: createEmailCodes(store.singleUse, mailer, config.brand.name, config.signIn.emailCodeTtl),
+      limiters: store.limiters, codesPerAccount: config.limits.codesPerAccount,
+    });
     const jwks = providerJwks(await loadSigningKeys(config));
     const live = { keys: jwks.keys }; // replaced when a rotation is announced
     const provider = createProvider({
-      config, jwks, cookieKeys, pairwiseSalt: loadPairwiseSalt(config), signingKeys: () => live.keys, adapter: store.adapter, accounts, render,
+      config, jwks, cookieKeys, pairwiseSalt: loadPairwiseSalt(config), signingKeys: () => live.keys, adapter: store.adapter, accounts, mfa, render,
     });
     const clients = createClientService(store.clients, (metadata) => provider.Client.validate(metadata));
-    const mailer = createMailer(config.mail);
     const flows = createAccountFlows({
       accounts, hasher, mailer, tokens: createEmailTokens(store.singleUse), sessions: store.sessions, events: store.securityEvents,
       issuer: config.issuer, service: config.brand.name, tokenTtl: config.signIn.emailTokenTtl,
     });
     const reloaded: (() => void)[] = [];
     const core: Core = {
-      config, store, provider, accounts, clients, hasher, mailer, flows, render, cookieKeys, metrics,
+      config, store, provider, accounts, clients, hasher, mailer, flows, mfa, risk: createRiskService(store.securityEvents, config.risk), render, cookieKeys, metrics,
       get signingKeys() {
         return live.keys;
       },
@@ -119,10 +132,15 @@ export function createApp(core: Core, log: Logger): Koa {
   app.use(securityHeaders({ issuer: config.issuer, logoUrl: config.brand.logoUrl }));
   app.use(errorHandler(render, log));
   const csrf = createCsrf(core.cookieKeys[0]!);
+  const onSignIn = signInRecorder(core.metrics);
   const routers = [
     createHealthRouter({ checks: core.store.checks, signingKeys: () => core.signingKeys }),
     createAssetsRouter(config.brand),
-    createInteractionsRouter({ provider, accounts, csrf, render, onSignIn: signInRecorder(core.metrics) }),
+    createInteractionsRouter({
+      provider, accounts, mfa: core.mfa, csrf, render, onSignIn,
+      signIn: createSignIn({ provider, mfa: core.mfa, risk: core.risk, events: core.store.securityEvents, pending: core.store.singleUse, onSignIn }),
+      options: { registration: config.signIn.registration, emailCode: false },
+    }),
     createAccountRoutes({ flows: core.flows, csrf, render, limiters: core.store.limiters, registration: config.signIn.registration }),
     ...(config.metrics.port ? [] : [createMetricsRouter(core.metrics.registry, config.metrics.token)]),
   ];

@@ -16,5 +16,7 @@ export type NewSecurityEvent = Omit<SecurityEvent, 'id' | 'createdAt'>;
 export interface SecurityEventStore {
   record(event: NewSecurityEvent): Promise<void>;
   /** The account's newest events first. */
-  recent(accountId: string, limit: number, kinds?: string[]): Promise<SecurityEvent[]>;
+  recent(accountId: string, limit: number, kinds?: string[], since?: Date): Promise<SecurityEvent[]>;
+  /** How many events of this kind happened since then, for an account or from an IP address. */
+  count(filter: { kind: string; since: Date; accountId?: string; ip?: string }): Promise<number>;
 }

@@ -7,20 +7,26 @@ import { AppError } from '../app-error.ts';
 import type { AccountService } from '../accounts/account-service.ts';
 import type { Csrf } from '../http/csrf.ts';
 import type { Render } from '../http/views.ts';
+import type { Mfa, SecondFactorMethod } from '../mfa/mfa-service.ts';
 import { grantConsent, requestedAccess } from './consent.ts';
-import { ACR_PASSWORD } from '../provider/create-provider.ts';
+import type { PendingSignIn, SignIn } from './sign-in.ts';
 
 interface Deps {
   provider: Provider;
   accounts: AccountService;
+  mfa: Mfa;
+  signIn: SignIn;
   csrf: Csrf;
   render: Render;
+  options: { registration: boolean; emailCode: boolean };
   /** Told of every sign-in attempt: the method and the outcome ('success' or an error code). */
   onSignIn: (method: string, outcome: string) => void;
 }
 
-/** Account chooser, login and consent pages in oidc-provider's interaction pipeline. */
-export function createInteractionsRouter({ provider, accounts, csrf, render, onSignIn }: Deps): Router {
+const MFA_METHODS: SecondFactorMethod[] = ['totp', 'recovery', 'email_code'];
+
+/** Account chooser, login, second factor and consent pages in oidc-provider's interaction pipeline. */
+export function createInteractionsRouter({ provider, accounts, mfa, signIn, csrf, render, options, onSignIn }: Deps): Router {
   const router = new Router({ prefix: '/interaction/:uid' });
   router.use(async (ctx, next) => {
     ctx.set('Cache-Control', 'no-store'); // pages with CSRF tokens and sign-in errors are never cached
@@ -57,12 +63,24 @@ export function createInteractionsRouter({ provider, accounts, csrf, render, onS
     ctx.type = 'html';
     ctx.body = render('login', {
       uid: interaction.uid, csrf: csrf.tokenFor(interaction.uid), client: await clientName(interaction.params.client_id),
-      email: interaction.params.login_hint, title: 'Sign in', ...extra,
+      email: interaction.params.login_hint, title: 'Sign in', ...options, ...extra,
+    });
+  };
+  const mfaPage = async (ctx: Context, interaction: Awaited<ReturnType<typeof details>>, state: PendingSignIn, extra: Record<string, unknown> = {}) => {
+    const methods = await mfa.methods(state.accountId);
+    ctx.type = 'html';
+    ctx.body = render('mfa', {
+      uid: interaction.uid, csrf: csrf.tokenFor(interaction.uid), client: await clientName(interaction.params.client_id),
+      title: 'Confirm it is you', methods, reasons: state.reasons,
+      // an account without an authenticator app or passkey gets a code by email (issue: risk "require")
+      emailCode: !methods.totp && !methods.passkeys, ...extra,
     });
   };
 
   router.get('/', async (ctx) => {
     const interaction = await details(ctx);
+    const waiting = await signIn.pendingFor(interaction);
+    if (waiting) return mfaPage(ctx, interaction, waiting);
     if (interaction.prompt.name === 'login') return loginPage(ctx, interaction);
     if (interaction.prompt.name === 'select_account') {
       // an account chooser: the signed-in account, or a sign-in as another one
@@ -99,15 +117,53 @@ export function createInteractionsRouter({ provider, accounts, csrf, render, onS
     }
     try {
       const account = await accounts.authenticate(email, password, ctx.ip);
-      onSignIn('password', 'success');
-      const login = { accountId: account.id, amr: ['pwd'], acr: ACR_PASSWORD }; // RFC 8176 amr
-      await finish(ctx, { login, ...(choosing ? { select_account: {} } : {}) });
+      await signIn.firstFactorDone(ctx, interaction, account.id, ['pwd'], 'password'); // RFC 8176 amr
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
-      onSignIn('password', error.code);
+      if (error.code === 'invalid_credentials') await signIn.failed(ctx, (await accounts.findByEmail(email))?.id ?? null, error.code);
+      if (error.code !== 'sign_in_refused') onSignIn('password', error.code);
       ctx.status = error.status;
       if (error.retryAfter) ctx.set('Retry-After', String(error.retryAfter));
       await loginPage(ctx, interaction, { error: error.userMessage, email });
+    }
+  });
+
+  router.post('/mfa', form, async (ctx) => {
+    const interaction = await details(ctx);
+    checkCsrf(ctx);
+    const state = await signIn.pendingFor(interaction);
+    if (!state) throw new AppError('wrong_step', 400, 'This sign-in step is already done.');
+    const { method, code } = ctx.request.body as Record<string, unknown>;
+    if (!MFA_METHODS.includes(method as SecondFactorMethod) || typeof code !== 'string' || !code.trim()) {
+      ctx.status = 400;
+      return mfaPage(ctx, interaction, state, { error: 'Enter the code.', method });
+    }
+    try {
+      const amr = await mfa.verify(method as SecondFactorMethod, state.accountId, code, interaction.uid);
+      await signIn.secondFactorDone(ctx, interaction, state, amr, String(method));
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      onSignIn(String(method), error.code);
+      ctx.status = error.status;
+      if (error.retryAfter) ctx.set('Retry-After', String(error.retryAfter));
+      await mfaPage(ctx, interaction, state, { error: error.userMessage, method });
+    }
+  });
+
+  router.post('/mfa/email', form, async (ctx) => {
+    const interaction = await details(ctx);
+    checkCsrf(ctx);
+    const state = await signIn.pendingFor(interaction);
+    const account = state && await accounts.findById(state.accountId);
+    if (!account) throw new AppError('wrong_step', 400, 'This sign-in step is already done.');
+    try {
+      await mfa.sendEmailCode(interaction.uid, account);
+      await mfaPage(ctx, interaction, state!, { sent: account.email, method: 'email_code' });
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      ctx.status = error.status;
+      if (error.retryAfter) ctx.set('Retry-After', String(error.retryAfter));
+      await mfaPage(ctx, interaction, state!, { error: error.userMessage, method: 'email_code' });
     }
   });
 

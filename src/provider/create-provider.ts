@@ -8,7 +8,8 @@ import { resourceIndicators, resourceServers } from './resources.ts';
 import { TOKEN_EXCHANGE, TOKEN_EXCHANGE_PARAMETERS, tokenExchangeHandler } from './token-exchange.ts';
 import type { JWK } from 'jose';
 import { devicePages } from './device-pages.ts';
-import { createInteractionPolicy } from './interaction-policy.ts';
+import { createInteractionPolicy, type MfaPolicy } from './interaction-policy.ts';
+import { ACR_VALUES } from '../mfa/acr.ts';
 import { REGISTRATION_POLICY, registrationPolicy } from './registration-policy.ts';
 import { introspectionAllowed, revocationAllowed } from './token-policies.ts';
 
@@ -21,6 +22,7 @@ export interface ProviderDeps {
   signingKeys: () => JWK[];
   adapter: (model: string) => Adapter;
   accounts: AccountLookup;
+  mfa: MfaPolicy;
   render: Render;
 }
 
@@ -30,14 +32,11 @@ const allowLoopbackOutsideProduction = (input: string | URL | Request, options?:
   return fetch(input, loopback ? { ...options, dispatcher: undefined } as RequestInit : options);
 };
 
-/** The acr of a sign-in with a password alone. */
-export const ACR_PASSWORD = 'urn:gatehouse:acr:password';
-
 /** Emitted by the provider for every token exchange, with who exchanged what for whom. */
 export const TOKEN_EXCHANGE_EVENT = 'gatehouse.token_exchange';
 
 /** oidc-provider, configured for OAuth 2.1 and the OAuth security BCP (RFC 9700). */
-export function createProvider({ config, jwks, cookieKeys, pairwiseSalt, signingKeys, adapter, accounts, render }: ProviderDeps): Provider {
+export function createProvider({ config, jwks, cookieKeys, pairwiseSalt, signingKeys, adapter, accounts, mfa, render }: ProviderDeps): Provider {
   const servers = resourceServers(config);
   const clientName = (ctx: KoaContextWithOIDC) => ctx.oidc.client?.clientName ?? ctx.oidc.client?.clientId;
   const configuration: Configuration = {
@@ -49,9 +48,8 @@ export function createProvider({ config, jwks, cookieKeys, pairwiseSalt, signing
     claims: CLAIMS_BY_SCOPE,
     scopes: ['openid', 'offline_access', 'profile', 'email', 'roles'],
     responseTypes: ['code'], // OAuth 2.1: no implicit or hybrid flows
-    // OIDC Core §2: the authentication context a sign-in reached, in the ID token's acr
-    // (a password only, so far; multi-factor sign-in adds stronger values).
-    acrValues: [ACR_PASSWORD],
+    // OIDC Core §2: the authentication context a sign-in reached, in the ID token's acr.
+    acrValues: ACR_VALUES,
     discovery: { ui_locales_supported: ['en'] }, // the pages speak English; other locales fall back to it
     // OIDC Core §8.1: a client may ask for a subject of its own, the same for its whole sector.
     subjectTypes: ['public', 'pairwise'],
@@ -126,7 +124,7 @@ export function createProvider({ config, jwks, cookieKeys, pairwiseSalt, signing
         },
       },
     },
-    interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}`, policy: createInteractionPolicy() },
+    interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}`, policy: createInteractionPolicy(mfa) },
     async renderError(ctx, out) {
       ctx.type = 'html';
       ctx.body = render('error', { message: out.error_description ?? 'The request could not be completed.', code: out.error });

@@ -1,12 +1,35 @@
-import { interactionPolicy } from 'oidc-provider';
+import { interactionPolicy, type KoaContextWithOIDC } from 'oidc-provider';
+import { meets } from '../mfa/acr.ts';
+
+export interface MfaPolicy {
+  hasStrongFactor(accountId: string): Promise<boolean>;
+}
+
+/** The acr values an authorization request asks for: its acr_values, else the client's default_acr_values. */
+export function requestedAcr(params: Record<string, unknown>, client?: { defaultAcrValues?: string[] }): string[] {
+  const asked = typeof params.acr_values === 'string' ? params.acr_values.split(' ').filter(Boolean) : [];
+  return asked.length ? asked : client?.defaultAcrValues ?? [];
+}
 
 /**
- * oidc-provider's login → consent policy, with a requestable select_account prompt first
- * (OIDC Core §3.1.2.1): asked for, it lets the user continue as the signed-in account or sign
- * in as another one.
+ * oidc-provider's login → consent policy, with two prompts of Gatehouse's own:
+ * - select_account, requestable (OIDC Core §3.1.2.1): continue as the signed-in account or switch;
+ * - mfa, after login: the signed-in session is stepped up with a second factor when the request
+ *   or client asks for a stronger acr (RFC 9470 §4) or the account has enrolled a factor since.
+ *   A fresh sign-in meets the same rule before its login completes (src/interactions/sign-in.ts).
  */
-export function createInteractionPolicy() {
+export function createInteractionPolicy(mfa: MfaPolicy) {
   const policy = interactionPolicy.base();
   policy.add(new interactionPolicy.Prompt({ name: 'select_account', requestable: true }), 0);
+  const session = (ctx: KoaContextWithOIDC) => ctx.oidc.session as unknown as { accountId?: string; acr?: string; amr?: string[] };
+  policy.add(new interactionPolicy.Prompt(
+    { name: 'mfa', requestable: false },
+    new interactionPolicy.Check('acr_required', 'a stronger authentication is requested', async (ctx) =>
+      !meets(session(ctx).acr, requestedAcr(ctx.oidc.params as Record<string, unknown>, ctx.oidc.client as never))),
+    new interactionPolicy.Check('factor_enrolled', 'the account has a second factor', async (ctx) => {
+      const { accountId, amr = [] } = session(ctx);
+      return Boolean(accountId) && !amr.includes('mfa') && await mfa.hasStrongFactor(accountId!);
+    }),
+  ), policy.findIndex((p) => p.name === 'login') + 1);
   return policy;
 }

@@ -1,4 +1,4 @@
-import { In, type EntityManager } from 'typeorm';
+import { In, MoreThanOrEqual, type EntityManager } from 'typeorm';
 import type { SecurityEventStore } from '../accounts/security-events.ts';
 import { SecurityEventEntity } from './entities/security-event.ts';
 
@@ -6,7 +6,12 @@ export function securityEventRepository(manager: EntityManager): SecurityEventSt
   const repo = manager.getRepository(SecurityEventEntity);
   return {
     record: async (event) => void (await repo.insert(event as never)),
-    recent: (accountId, limit, kinds) =>
-      repo.find({ where: { accountId, ...(kinds ? { kind: In(kinds) } : {}) }, order: { createdAt: 'DESC' }, take: limit }),
+    recent: (accountId, limit, kinds, since) => repo.find({
+      where: { accountId, ...(kinds ? { kind: In(kinds) } : {}), ...(since ? { createdAt: MoreThanOrEqual(since) } : {}) },
+      order: { createdAt: 'DESC' }, take: limit,
+    }),
+    count: ({ kind, since, accountId, ip }) => repo.countBy({
+      kind, createdAt: MoreThanOrEqual(since), ...(accountId ? { accountId } : {}), ...(ip ? { ip } : {}),
+    }),
   };
 }

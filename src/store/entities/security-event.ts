@@ -15,7 +15,10 @@ export const SecurityEventEntity = new EntitySchema<SecurityEvent>({
     detail: { type: 'jsonb', default: () => "'{}'" },
     createdAt: { name: 'created_at', type: 'timestamptz', createDate: true },
   },
-  indices: [{ name: 'security_events_account_time', columns: ['accountId', 'createdAt'] }],
+  indices: [
+    { name: 'security_events_account_time', columns: ['accountId', 'createdAt'] },
+    { name: 'security_events_ip_time', columns: ['ip', 'createdAt'] },
+  ],
   relations: {
     account: { type: 'many-to-one', target: 'Account', joinColumn: { name: 'account_id' }, onDelete: 'CASCADE' },
   } as never,

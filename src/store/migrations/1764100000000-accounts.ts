@@ -9,6 +9,7 @@ export class Accounts1764100000000 implements MigrationInterface {
     await q.query(`CREATE INDEX "account_factors_account" ON "account_factors" ("account_id")`);
     await q.query(`CREATE TABLE "security_events" ("id" uuid NOT NULL DEFAULT gen_random_uuid(), "account_id" uuid, "kind" character varying(40) NOT NULL, "ip" character varying(64), "user_agent" character varying(512), "device_id" character varying(64), "detail" jsonb NOT NULL DEFAULT '{}', "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "PK_6fc100d6700780737348df0d3ae" PRIMARY KEY ("id"))`);
     await q.query(`CREATE INDEX "security_events_account_time" ON "security_events" ("account_id", "created_at")`);
+    await q.query(`CREATE INDEX "security_events_ip_time" ON "security_events" ("ip", "created_at")`);
     await q.query(`CREATE TABLE "single_use" ("key" character varying(255) NOT NULL, "value" jsonb NOT NULL, "expires_at" TIMESTAMP WITH TIME ZONE NOT NULL, CONSTRAINT "PK_5f2891755bc62ecea2697869924" PRIMARY KEY ("key"))`);
     await q.query(`CREATE INDEX "single_use_expires_at" ON "single_use" ("expires_at")`);
     await q.query(`CREATE TABLE "account_sessions" ("id" character varying(255) NOT NULL, "account_id" uuid NOT NULL, "login_at" TIMESTAMP WITH TIME ZONE NOT NULL, "expires_at" TIMESTAMP WITH TIME ZONE NOT NULL, CONSTRAINT "PK_2cd6ab4022fd3aa1e90ca61e3fb" PRIMARY KEY ("id"))`);

@@ -107,7 +107,7 @@ describe('oidcc-basic', () => {
 
   it('oidcc-acr-values / amr: the ID token says how the user signed in (OIDC Core §2, RFC 8176)', async () => {
     const config = rp.serverMetadata();
-    expect(config.acr_values_supported).toEqual(['urn:gatehouse:acr:password']);
+    expect(config.acr_values_supported).toEqual(['urn:gatehouse:acr:password', 'urn:gatehouse:acr:mfa']);
     const browser = new Browser();
     const page = await submitLogin(browser, await browser.follow(authUrl({ acr_values: 'urn:gatehouse:acr:password' }), atCallback), ALICE, atCallback);
     const claims = (await oidc.authorizationCodeGrant(rp, new URL(page.url), { pkceCodeVerifier: verifier })).claims()!;

@@ -116,7 +116,8 @@ describe('a successful sign-in', () => {
   let gatehouse: TestGatehouse;
 
   beforeAll(async () => {
-    gatehouse = await startGatehouse({ env: { LOCKOUT_THRESHOLD: '3' } });
+    // the failures here are what is tested, not a risk to answer with a second factor
+    gatehouse = await startGatehouse({ env: { LOCKOUT_THRESHOLD: '3', RISK_MFA_SCORE: '200', RISK_DENY_SCORE: '300' } });
     await seedWebApp(gatehouse.running.core);
   });
   afterAll(() => gatehouse.close());

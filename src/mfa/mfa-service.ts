@@ -1,0 +1,91 @@
+import { AppError } from '../app-error.ts';
+import type { LimiterFactory } from '../accounts/attempt-limiter.ts';
+import type { RiskDecision } from '../risk/risk-engine.ts';
+import { acrFor, meets } from './acr.ts';
+import type { EmailCodes } from './email-code.ts';
+import type { FactorStore } from './factor.ts';
+import type { RecoveryCodes } from './recovery-codes.ts';
+import type { Totp } from './totp.ts';
+
+export type SecondFactorMethod = 'totp' | 'recovery' | 'email_code';
+
+/** Why a second factor is due; empty when it is not. */
+export type MfaReason = 'enrolled' | 'acr' | 'risk';
+
+interface Deps {
+  factors: FactorStore;
+  totp: Totp;
+  recovery: RecoveryCodes;
+  emailCodes: EmailCodes;
+  limiters: LimiterFactory;
+  codesPerAccount: number;
+}
+
+/**
+ * Second factors behind one interface: which an account can use, checking a code of any of them
+ * (with a limit on wrong codes per account), and the one rule of when a second factor is due.
+ */
+export function createMfa({ factors, totp, recovery, emailCodes, limiters, codesPerAccount }: Deps) {
+  // OWASP ASVS V2.8.5 / RFC 6238 §5.2: wrong codes are limited per account, whatever the IP.
+  const wrongCodes = limiters({ name: 'wrong-codes', points: codesPerAccount, durationSeconds: 900 });
+  const codeMails = limiters({ name: 'code-mails', points: 3, durationSeconds: 900 });
+
+  const methods = async (accountId: string) => {
+    const all = await factors.list(accountId);
+    const count = (kind: string) => all.filter((f) => f.kind === kind).length;
+    return { totp: count('totp') > 0, passkeys: count('passkey'), recoveryCodes: count('recovery') };
+  };
+
+  return {
+    methods,
+    totp,
+    recovery,
+    emailCodes,
+
+    /** An authenticator app or a passkey: what makes every sign-in of the account need two factors. */
+    hasStrongFactor: async (accountId: string) => {
+      const m = await methods(accountId);
+      return m.totp || m.passkeys > 0;
+    },
+
+    /**
+     * The rule: a second factor is due when the account has one enrolled, when the client or the
+     * request asks for a stronger acr (OIDC Core §3.1.2.1 acr_values, RFC 9470), or when the risk
+     * engine says so. `amr` is what the sign-in has done so far.
+     */
+    async reasons(accountId: string, amr: string[], requestedAcr: string[], risk?: RiskDecision): Promise<MfaReason[]> {
+      if (amr.includes('mfa')) return [];
+      const reasons: MfaReason[] = [];
+      if (await this.hasStrongFactor(accountId)) reasons.push('enrolled');
+      if (!meets(acrFor(amr), requestedAcr)) reasons.push('acr');
+      if (risk === 'mfa') reasons.push('risk');
+      return reasons;
+    },
+
+    /** Mails a sign-in code for this interaction; a few per account per quarter hour. */
+    async sendEmailCode(binding: string, account: { id: string; email: string }): Promise<void> {
+      const wait = await codeMails.hit(account.id);
+      if (wait) throw new AppError('rate_limited', 429, `Too many codes asked for. Try again in ${Math.ceil(wait / 60)} minutes.`, { retryAfter: wait });
+      await emailCodes.send(binding, account);
+    },
+
+    /** Checks a code; answers the amr it adds (RFC 8176), or throws why it is refused. */
+    async verify(method: SecondFactorMethod, accountId: string, code: string, binding: string): Promise<string[]> {
+      const wait = await wrongCodes.blockedFor(accountId);
+      if (wait) throw new AppError('rate_limited', 429, `Too many wrong codes. Try again in ${Math.ceil(wait / 60)} minutes.`, { retryAfter: wait });
+      const clean = code.replace(/\s/g, '');
+      const ok = method === 'totp' ? await totp.verify(accountId, clean)
+        : method === 'recovery' ? await recovery.verify(accountId, clean)
+          : await emailCodes.verify(binding, accountId, clean);
+      if (!ok) {
+        const blocked = await wrongCodes.hit(accountId);
+        if (blocked) throw new AppError('rate_limited', 429, `Too many wrong codes. Try again in ${Math.ceil(blocked / 60)} minutes.`, { retryAfter: blocked });
+        throw new AppError('invalid_code', 401, method === 'recovery' ? 'That recovery code is not valid or was already used.' : 'That code is not valid. Check it and try again.');
+      }
+      await wrongCodes.reset(accountId);
+      return method === 'totp' ? totp.amr : method === 'recovery' ? recovery.amr : emailCodes.amr;
+    },
+  };
+}
+
+export type Mfa = ReturnType<typeof createMfa>;

@@ -1,0 +1,39 @@
+import type { Config } from '../config/config.ts';
+import type { SecurityEventStore } from '../accounts/security-events.ts';
+import { assessRisk, networkOf, userAgentFamily, type RiskAssessment } from './risk-engine.ts';
+
+export interface Attempt {
+  ip: string;
+  userAgent?: string;
+  deviceId?: string;
+}
+
+const HOUR = 3600_000;
+
+/** Gathers the facts of a sign-in from the security events, scores it, and records the decision. */
+export function createRiskService(events: SecurityEventStore, settings: Config['risk']) {
+  return {
+    async assess(accountId: string, attempt: Attempt, now = new Date()): Promise<RiskAssessment> {
+      const since = new Date(now.getTime() - HOUR);
+      const [past, accountFailures, ipFailures] = await Promise.all([
+        events.recent(accountId, 200, ['sign_in'], new Date(now.getTime() - 90 * 24 * HOUR)),
+        events.count({ kind: 'sign_in_failed', since, accountId }),
+        events.count({ kind: 'sign_in_failed', since, ip: attempt.ip }),
+      ]);
+      const assessment = assessRisk({
+        deviceId: attempt.deviceId, network: networkOf(attempt.ip), userAgentFamily: userAgentFamily(attempt.userAgent), hour: now.getUTCHours(),
+        past: past.map((e) => ({
+          deviceId: e.deviceId, network: networkOf(e.ip ?? ''), userAgentFamily: userAgentFamily(e.userAgent ?? undefined), hour: e.createdAt.getUTCHours(),
+        })),
+        accountFailures, ipFailures,
+      }, settings);
+      await events.record({
+        accountId, kind: 'risk_decision', ip: attempt.ip, userAgent: attempt.userAgent ?? null, deviceId: attempt.deviceId ?? null,
+        detail: { ...assessment },
+      });
+      return assessment;
+    },
+  };
+}
+
+export type RiskService = ReturnType<typeof createRiskService>;
