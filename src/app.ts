@@ -27,6 +27,7 @@ import { openStore, type Store } from './store/open-store.ts';
 import { createLogger } from './log.ts';
 import { createAccountFlows, type AccountFlows } from './accounts/account-flows.ts';
 import { createAccountRoutes } from './accounts/routes.ts';
+import { createSelfServiceRoutes } from './accounts/self-service-routes.ts';
 import { createEmailTokens } from './accounts/email-tokens.ts';
 import { createMailer, type Mailer } from './mail/mailer.ts';
 import { createEmailCodes } from './mfa/email-code.ts';
@@ -142,6 +143,10 @@ export function createApp(core: Core, log: Logger): Koa {
       options: { registration: config.signIn.registration, emailCode: false },
     }),
     createAccountRoutes({ flows: core.flows, csrf, render, limiters: core.store.limiters, registration: config.signIn.registration }),
+    createSelfServiceRoutes({
+      provider, accounts, flows: core.flows, mfa: core.mfa, factors: core.store.factors, sessions: core.store.sessions,
+      events: core.store.securityEvents, pending: core.store.singleUse, csrf, render, issuer: config.issuer,
+    }),
     ...(config.metrics.port ? [] : [createMetricsRouter(core.metrics.registry, config.metrics.token)]),
   ];
   for (const router of routers) app.use(router.routes()).use(router.allowedMethods());

@@ -63,6 +63,17 @@ export function createAccountService({ store, hasher, limiters, limits }: Accoun
       await store.update(id, { passwordHash: await hashChecked(hasher, password, account) });
     },
 
+    /** Changes a password after checking the current one (with the sign-in limits and lockout). */
+    async changePassword(id: string, current: string, next: string, ip: string): Promise<void> {
+      const account = await store.findById(id);
+      if (!account) throw new AppError('account_not_found', 404, 'no such account');
+      await this.authenticate(account.email, current, ip).catch((error: unknown) => {
+        if (error instanceof AppError && error.code === 'invalid_credentials') throw new AppError('invalid_credentials', 400, 'Your current password is not right.');
+        throw error;
+      });
+      await store.update(id, { passwordHash: await hashChecked(hasher, next, account) });
+    },
+
     async addRole(id: string, role: string): Promise<void> {
       const account = await store.findById(id);
       if (!account) throw new AppError('account_not_found', 404, 'no such account');

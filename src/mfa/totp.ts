@@ -16,8 +16,11 @@ export function createTotp(factors: FactorStore, issuer: string) {
   return {
     amr: ['otp'],
 
-    async start(label: string): Promise<TotpEnrolment> {
-      const secret = generateSecret();
+    start(label: string): Promise<TotpEnrolment> {
+      return this.render(generateSecret(), label);
+    },
+
+    async render(secret: string, label: string): Promise<TotpEnrolment> {
       const uri = generateURI({ issuer, label, secret, period: PERIOD });
       const svg = await QRCode.toString(uri, { type: 'svg', errorCorrectionLevel: 'M', margin: 1 });
       return { secret, uri, qrSvgDataUrl: `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}` };

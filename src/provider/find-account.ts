@@ -10,7 +10,7 @@ export interface AccountLookup {
  * (RFC 8176, how the user signed in) comes with openid, so every ID token carries it.
  */
 export const CLAIMS_BY_SCOPE = {
-  openid: ['sub', 'amr'],
+  openid: ['sub', 'acr', 'amr'], // how the user signed in, in every ID token (OIDC Core §2)
   profile: ['name', 'updated_at'],
   email: ['email', 'email_verified'],
   roles: ['roles'],
