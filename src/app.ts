@@ -34,6 +34,7 @@ import { createEmailCodes } from './mfa/email-code.ts';
 import { createMfa, type Mfa } from './mfa/mfa-service.ts';
 import { createRecoveryCodes } from './mfa/recovery-codes.ts';
 import { createTotp } from './mfa/totp.ts';
+import { createPasskeys } from './mfa/passkeys.ts';
 import { createRiskService, type RiskService } from './risk/risk-service.ts';
 import { createSignIn } from './interactions/sign-in.ts';
 
@@ -76,6 +77,7 @@ export async function createCore(config: Config, mode: 'serve' | 'share', log: L
     const mfa = createMfa({
       factors: store.factors, totp: createTotp(store.factors, config.brand.name), recovery: createRecoveryCodes(store.factors),
       emailCodes: createEmailCodes(store.singleUse, mailer, config.brand.name, config.signIn.emailCodeTtl),
+      passkeys: createPasskeys(store.factors, store.singleUse, { issuer: config.issuer, service: config.brand.name }),
       limiters: store.limiters, codesPerAccount: config.limits.codesPerAccount,
     });
     const jwks = providerJwks(await loadSigningKeys(config));

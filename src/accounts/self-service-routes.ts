@@ -48,6 +48,7 @@ export function createSelfServiceRoutes(deps: Deps): Router {
   const { provider, accounts, flows, mfa, factors, sessions, events, pending, csrf, render, issuer } = deps;
   const router = new Router({ prefix: '/account' });
   const form = bodyParser({ enableTypes: ['form'], formLimit: '16kb' });
+  const json = bodyParser({ enableTypes: ['json'], jsonLimit: '64kb' });
 
   router.use(async (ctx, next) => {
     ctx.set('Cache-Control', 'no-store');
@@ -97,8 +98,8 @@ export function createSelfServiceRoutes(deps: Deps): Router {
       mfa.methods(who.accountId), sessions.list(who.accountId),
       events.recent(who.accountId, 20, ['sign_in', 'sign_in_failed', 'risk_decision', 'mfa_required', 'password_changed', 'password_reset', 'factor_added', 'factor_removed', 'recovery_codes_regenerated', 'sessions_ended']),
     ]);
-    const totps = await factors.list(who.accountId, 'totp');
-    await show(ctx, who, 'account', { title: 'Your account', methods, totps, sessions: live, current: who.sessionId, events: recent, ...extra });
+    const [totps, passkeys] = await Promise.all([factors.list(who.accountId, 'totp'), factors.list(who.accountId, 'passkey')]);
+    await show(ctx, who, 'account', { title: 'Your account', methods, totps, passkeys, sessions: live, current: who.sessionId, events: recent, ...extra });
   };
 
   // a GET without a session starts a sign-in; forms without one are refused
@@ -185,6 +186,40 @@ export function createSelfServiceRoutes(deps: Deps): Router {
     await events.record({ ...by(ctx, who.accountId), kind: 'factor_added', detail: { factor: 'totp', name } });
     const codes = (await mfa.methods(who.accountId)).recoveryCodes ? undefined : await mfa.recovery.regenerate(who.accountId);
     await show(ctx, who, 'account-codes', { title: 'Authenticator app added', codes, added: name });
+  });
+
+  router.post('/passkeys/options', json, async (ctx) => {
+    const who = await signedIn(ctx);
+    checkCsrf(ctx, who);
+    const account = (await accounts.findById(who.accountId))!;
+    ctx.body = await mfa.passkeys.registrationOptions(`register:${who.accountId}`, account);
+  });
+
+  router.post('/passkeys', json, async (ctx) => {
+    const who = await signedIn(ctx);
+    const field = checkCsrf(ctx, who);
+    const name = field('name').trim().slice(0, 100) || 'Passkey';
+    await mfa.passkeys.register(`register:${who.accountId}`, who.accountId, (ctx.request.body as Record<string, unknown>).response, name);
+    await events.record({ ...by(ctx, who.accountId), kind: 'factor_added', detail: { factor: 'passkey', name } });
+    ctx.body = { location: '/account' };
+  });
+
+  router.param('id', async (id, ctx, next) => {
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id) && ctx.path.includes('/factors/')) {
+      throw new AppError('not_found', 404, 'There is no such factor on your account.');
+    }
+    await next();
+  });
+
+  router.post('/factors/:id/rename', form, async (ctx) => {
+    const who = await signedIn(ctx);
+    const name = checkCsrf(ctx, who)('name').trim();
+    if (!name || name.length > 100) {
+      ctx.status = 400;
+      return overview(ctx, who, { error: 'Enter a name of at most 100 characters.' });
+    }
+    if (!(await factors.rename(who.accountId, ctx.params.id!, name))) throw new AppError('not_found', 404, 'There is no such factor on your account.');
+    await overview(ctx, who, { notice: `Renamed to ${name}.` });
   });
 
   router.post('/factors/:id/remove', form, async (ctx) => {

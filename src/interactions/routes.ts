@@ -25,6 +25,11 @@ interface Deps {
 
 const MFA_METHODS: SecondFactorMethod[] = ['totp', 'recovery', 'email_code'];
 
+const seeOther = (ctx: Context, location: string) => {
+  ctx.status = 303;
+  ctx.redirect(location);
+};
+
 /** Account chooser, login, second factor and consent pages in oidc-provider's interaction pipeline. */
 export function createInteractionsRouter({ provider, accounts, mfa, signIn, csrf, render, options, onSignIn }: Deps): Router {
   const router = new Router({ prefix: '/interaction/:uid' });
@@ -33,6 +38,7 @@ export function createInteractionsRouter({ provider, accounts, mfa, signIn, csrf
     await next();
   });
   const form = bodyParser({ enableTypes: ['form'], formLimit: '16kb' });
+  const json = bodyParser({ enableTypes: ['json'], jsonLimit: '64kb' });
 
   const details = async (ctx: Context) => {
     try {
@@ -117,7 +123,7 @@ export function createInteractionsRouter({ provider, accounts, mfa, signIn, csrf
     }
     try {
       const account = await accounts.authenticate(email, password, ctx.ip);
-      await signIn.firstFactorDone(ctx, interaction, account.id, ['pwd'], 'password'); // RFC 8176 amr
+      seeOther(ctx, await signIn.firstFactorDone(ctx, interaction, account.id, ['pwd'], 'password')); // RFC 8176 amr
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
       if (error.code === 'invalid_credentials') await signIn.failed(ctx, (await accounts.findByEmail(email))?.id ?? null, error.code);
@@ -140,7 +146,7 @@ export function createInteractionsRouter({ provider, accounts, mfa, signIn, csrf
     }
     try {
       const amr = await mfa.verify(method as SecondFactorMethod, state.accountId, code, interaction.uid);
-      await signIn.secondFactorDone(ctx, interaction, state, amr, String(method));
+      seeOther(ctx, await signIn.secondFactorDone(ctx, interaction, state, amr, String(method)));
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
       onSignIn(String(method), error.code);
@@ -165,6 +171,41 @@ export function createInteractionsRouter({ provider, accounts, mfa, signIn, csrf
       if (error.retryAfter) ctx.set('Retry-After', String(error.retryAfter));
       await mfaPage(ctx, interaction, state!, { error: error.userMessage, method: 'email_code' });
     }
+  });
+
+  // Passkeys: the page's script runs the WebAuthn ceremony and posts JSON; answers say where to go.
+  router.post('/passkey/options', json, async (ctx) => {
+    const interaction = await details(ctx);
+    checkCsrf(ctx);
+    if (interaction.prompt.name !== 'login' && interaction.prompt.name !== 'select_account') throw new AppError('wrong_step', 400, 'This sign-in step is already done.');
+    ctx.body = await mfa.passkeys.authenticationOptions(`login:${interaction.uid}`);
+  });
+  router.post('/passkey', json, async (ctx) => {
+    const interaction = await details(ctx);
+    checkCsrf(ctx);
+    const accountId = await mfa.passkeys.authenticate(`login:${interaction.uid}`, (ctx.request.body as Record<string, unknown>).response)
+      .catch((error: unknown) => {
+        onSignIn('passkey', error instanceof AppError ? error.code : 'error');
+        throw error;
+      });
+    const account = await accounts.findById(accountId);
+    if (!account || account.disabled) throw new AppError('account_disabled', 403, 'This account is disabled.');
+    ctx.body = { location: await signIn.firstFactorDone(ctx, interaction, accountId, mfa.passkeys.amr, 'passkey') };
+  });
+  router.post('/mfa/passkey/options', json, async (ctx) => {
+    const interaction = await details(ctx);
+    checkCsrf(ctx);
+    const state = await signIn.pendingFor(interaction);
+    if (!state) throw new AppError('wrong_step', 400, 'This sign-in step is already done.');
+    ctx.body = await mfa.passkeys.authenticationOptions(`mfa:${interaction.uid}`, state.accountId);
+  });
+  router.post('/mfa/passkey', json, async (ctx) => {
+    const interaction = await details(ctx);
+    checkCsrf(ctx);
+    const state = await signIn.pendingFor(interaction);
+    if (!state) throw new AppError('wrong_step', 400, 'This sign-in step is already done.');
+    await mfa.passkeys.authenticate(`mfa:${interaction.uid}`, (ctx.request.body as Record<string, unknown>).response, state.accountId);
+    ctx.body = { location: await signIn.secondFactorDone(ctx, interaction, state, ['hwk', 'user'], 'passkey') };
   });
 
   router.post('/select-account', form, async (ctx) => {

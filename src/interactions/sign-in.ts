@@ -59,10 +59,9 @@ export function createSignIn({ provider, mfa, risk, events, pending, onSignIn }:
     await pending.remove(pendingKey(interaction.uid));
     onSignIn(method, 'success');
     const choosing = interaction.prompt.name === 'select_account';
-    ctx.status = 303;
-    ctx.redirect(await provider.interactionResult(ctx.req, ctx.res, {
+    return provider.interactionResult(ctx.req, ctx.res, {
       login: { accountId, amr, acr, remember: true }, ...(choosing ? { select_account: {} } : {}),
-    }, { mergeWithLastSubmission: false }));
+    }, { mergeWithLastSubmission: false });
   };
 
   return {
@@ -77,30 +76,25 @@ export function createSignIn({ provider, mfa, risk, events, pending, onSignIn }:
       return undefined;
     },
 
-    /** The first factor checked out: refuse, ask for a second factor, or complete. */
-    async firstFactorDone(ctx: Context, interaction: Interaction, accountId: string, amr: string[], method: string): Promise<'mfa' | 'done'> {
+    /** The first factor checked out: refuse, ask for a second factor, or complete. Answers where to go next. */
+    async firstFactorDone(ctx: Context, interaction: Interaction, accountId: string, amr: string[], method: string): Promise<string> {
       const assessment = await risk.assess(accountId, attempt(ctx));
       if (assessment.decision === 'deny') {
         onSignIn(method, 'risk_denied');
         throw new AppError('sign_in_refused', 403, 'This sign-in was refused because it looks unusual. Try again later from a device you have used before, or contact your administrator.');
       }
       const reasons = await mfa.reasons(accountId, amr, requestedAcr(interaction.params, await clientOf(interaction) as never), assessment.decision);
-      if (!reasons.length) {
-        await complete(ctx, interaction, accountId, amr, method);
-        return 'done';
-      }
+      if (!reasons.length) return complete(ctx, interaction, accountId, amr, method);
       const state: PendingSignIn = { accountId, amr, method, reasons, ...(reasons.includes('risk') ? { risk: { score: assessment.score } } : {}) };
       await pending.put(pendingKey(interaction.uid), state as never, 3600);
       await events.record({ accountId, kind: 'mfa_required', ip: ctx.ip, userAgent: ctx.get('user-agent') || null, deviceId: attempt(ctx).deviceId ?? null, detail: { reasons } });
-      ctx.status = 303;
-      ctx.redirect(`/interaction/${interaction.uid}`);
-      return 'mfa';
+      return `/interaction/${interaction.uid}`;
     },
 
     /** The second factor checked out: the sign-in completes with both factors' amr and "mfa". */
-    async secondFactorDone(ctx: Context, interaction: Interaction, state: PendingSignIn, factorAmr: string[], method: string): Promise<void> {
+    secondFactorDone(ctx: Context, interaction: Interaction, state: PendingSignIn, factorAmr: string[], method: string): Promise<string> {
       const amr = [...new Set([...state.amr, ...factorAmr, 'mfa'])];
-      await complete(ctx, interaction, state.accountId, amr, `${state.method}+${method}`);
+      return complete(ctx, interaction, state.accountId, amr, `${state.method}+${method}`);
     },
 
     /** A failed first factor, kept for the risk engine (failures per account and per IP). */

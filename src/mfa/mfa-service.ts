@@ -5,6 +5,7 @@ import { acrFor, meets } from './acr.ts';
 import type { EmailCodes } from './email-code.ts';
 import type { FactorStore } from './factor.ts';
 import type { RecoveryCodes } from './recovery-codes.ts';
+import type { Passkeys } from './passkeys.ts';
 import type { Totp } from './totp.ts';
 
 export type SecondFactorMethod = 'totp' | 'recovery' | 'email_code';
@@ -17,6 +18,7 @@ interface Deps {
   totp: Totp;
   recovery: RecoveryCodes;
   emailCodes: EmailCodes;
+  passkeys: Passkeys;
   limiters: LimiterFactory;
   codesPerAccount: number;
 }
@@ -25,7 +27,7 @@ interface Deps {
  * Second factors behind one interface: which an account can use, checking a code of any of them
  * (with a limit on wrong codes per account), and the one rule of when a second factor is due.
  */
-export function createMfa({ factors, totp, recovery, emailCodes, limiters, codesPerAccount }: Deps) {
+export function createMfa({ factors, totp, recovery, emailCodes, passkeys, limiters, codesPerAccount }: Deps) {
   // OWASP ASVS V2.8.5 / RFC 6238 §5.2: wrong codes are limited per account, whatever the IP.
   const wrongCodes = limiters({ name: 'wrong-codes', points: codesPerAccount, durationSeconds: 900 });
   const codeMails = limiters({ name: 'code-mails', points: 3, durationSeconds: 900 });
@@ -41,6 +43,7 @@ export function createMfa({ factors, totp, recovery, emailCodes, limiters, codes
     totp,
     recovery,
     emailCodes,
+    passkeys,
 
     /** An authenticator app or a passkey: what makes every sign-in of the account need two factors. */
     hasStrongFactor: async (accountId: string) => {
