@@ -8,7 +8,7 @@ import type { Middleware } from 'koa';
 export function securityHeaders({ issuer, logoUrl }: { issuer: string; logoUrl?: string }): Middleware {
   const logoOrigin = logoUrl ? ` ${new URL(logoUrl).origin}` : '';
   const csp = [
-    "default-src 'none'", "script-src 'self'", "style-src 'self'", `img-src 'self' data:${logoOrigin}`,
+    "default-src 'none'", "script-src 'self'", "style-src 'self'", "connect-src 'self'", `img-src 'self' data:${logoOrigin}`,
     "base-uri 'none'", "frame-ancestors 'none'",
   ].join('; ');
   const https = issuer.startsWith('https://');

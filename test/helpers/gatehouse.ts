@@ -23,16 +23,18 @@ interface Options {
   env?: Record<string, string>;
   /** Collects every log line (at info level and above) instead of discarding them. */
   logLines?: string[];
+  /** The issuer's host name: browsers accept "localhost" as a WebAuthn RP ID, never an IP address. */
+  hostname?: '127.0.0.1' | 'localhost';
 }
 
 /**
  * A real Gatehouse on 127.0.0.1 for one test file: its own database, Redis key prefix and data
  * directory, so files run side by side. `storage: 'postgres'` runs without Redis.
  */
-export async function startGatehouse({ storage = 'redis', env = {}, logLines }: Options = {}): Promise<TestGatehouse> {
+export async function startGatehouse({ storage = 'redis', env = {}, logLines, hostname = '127.0.0.1' }: Options = {}): Promise<TestGatehouse> {
   const port = await freePort();
   const fixed = {
-    ISSUER: `http://127.0.0.1:${port}`,
+    ISSUER: `http://${hostname}:${port}`,
     PORT: String(port),
     HOST: '127.0.0.1',
     DATABASE_URL: await freshDatabaseUrl(),

@@ -33,7 +33,8 @@
   }
   const autofill = document.querySelector('[data-passkey-autofill]');
   if (autofill) {
-    browserSupportsWebAuthnAutofill().then((supported) => supported && authenticate(autofill, true)).catch((error) => showError(autofill, error));
+    // a passkey picked from the email field's suggestions; silent when the page moves on instead
+    browserSupportsWebAuthnAutofill().then((supported) => supported && authenticate(autofill, true)).catch(() => {});
   }
 
   // add a passkey to the account
