@@ -13,6 +13,11 @@ export default tseslint.config(
     },
   },
   {
+    // the pages' own scripts run in the browser
+    files: ['views/assets/**/*.js'],
+    languageOptions: { globals: { window: 'readonly', document: 'readonly', fetch: 'readonly' } },
+  },
+  {
     // DESIGN habit 3: storage libraries stay inside src/store.
     files: ['src/**/*.ts'],
     ignores: ['src/store/**'],
