@@ -29,6 +29,7 @@ import { createAccountFlows, type AccountFlows } from './accounts/account-flows.
 import { createAccountRoutes } from './accounts/routes.ts';
 import { createSelfServiceRoutes } from './accounts/self-service-routes.ts';
 import { createEmailTokens } from './accounts/email-tokens.ts';
+import { createEmailSignIn, type EmailSignIn } from './accounts/email-sign-in.ts';
 import { createMailer, type Mailer } from './mail/mailer.ts';
 import { createEmailCodes } from './mfa/email-code.ts';
 import { createMfa, type Mfa } from './mfa/mfa-service.ts';
@@ -50,6 +51,7 @@ export interface Core {
   flows: AccountFlows;
   mfa: Mfa;
   risk: RiskService;
+  emailSignIn: EmailSignIn;
   render: Render;
   cookieKeys: string[];
   /** The private signing keys the provider signs with now. */
@@ -86,13 +88,17 @@ export async function createCore(config: Config, mode: 'serve' | 'share', log: L
       config, jwks, cookieKeys, pairwiseSalt: loadPairwiseSalt(config), signingKeys: () => live.keys, adapter: store.adapter, accounts, mfa, render,
     });
     const clients = createClientService(store.clients, (metadata) => provider.Client.validate(metadata));
+    const tokens = createEmailTokens(store.singleUse);
+    const emailSignIn = createEmailSignIn({
+      accounts, mfa, tokens, mailer, limiters: store.limiters, issuer: config.issuer, service: config.brand.name, ttl: config.signIn.emailCodeTtl,
+    });
     const flows = createAccountFlows({
-      accounts, hasher, mailer, tokens: createEmailTokens(store.singleUse), sessions: store.sessions, events: store.securityEvents,
+      accounts, hasher, mailer, tokens, sessions: store.sessions, events: store.securityEvents,
       issuer: config.issuer, service: config.brand.name, tokenTtl: config.signIn.emailTokenTtl,
     });
     const reloaded: (() => void)[] = [];
     const core: Core = {
-      config, store, provider, accounts, clients, hasher, mailer, flows, mfa, risk: createRiskService(store.securityEvents, config.risk), render, cookieKeys, metrics,
+      config, store, provider, accounts, clients, hasher, mailer, flows, mfa, risk: createRiskService(store.securityEvents, config.risk), emailSignIn, render, cookieKeys, metrics,
       get signingKeys() {
         return live.keys;
       },
@@ -140,9 +146,9 @@ export function createApp(core: Core, log: Logger): Koa {
     createHealthRouter({ checks: core.store.checks, signingKeys: () => core.signingKeys }),
     createAssetsRouter(config.brand),
     createInteractionsRouter({
-      provider, accounts, mfa: core.mfa, csrf, render, onSignIn,
+      provider, accounts, mfa: core.mfa, emailSignIn: core.emailSignIn, csrf, render, onSignIn,
       signIn: createSignIn({ provider, mfa: core.mfa, risk: core.risk, events: core.store.securityEvents, pending: core.store.singleUse, onSignIn }),
-      options: { registration: config.signIn.registration, emailCode: false },
+      options: { registration: config.signIn.registration, emailCode: config.signIn.emailCode, magicLink: config.signIn.magicLink },
     }),
     createAccountRoutes({ flows: core.flows, csrf, render, limiters: core.store.limiters, registration: config.signIn.registration }),
     createSelfServiceRoutes({

@@ -107,7 +107,7 @@ export const settings = z.object({
   MAGIC_LINK_SIGNIN: bool.default(false).describe('offer sign-in with a link sent by email'),
   EMAIL_TOKEN_TTL: int(60, 604800).default(3600).describe('lifetime of email verification, reset and sign-in links, seconds'),
   EMAIL_CODE_TTL: int(60, 3600).default(600).describe('lifetime of one-time codes sent by email, seconds'),
-  CODE_RATE_LIMIT: int(1, 1000).default(5).describe('wrong codes (TOTP, recovery, email) accepted per account per 15 minutes'),
+  CODE_RATE_LIMIT: int(1, 1000).default(5).describe('wrong codes (TOTP, recovery, email) in a row that lock code entry for the account for 15 minutes'),
   RISK_WEIGHTS: json.pipe(z.record(z.enum(['new_device', 'new_network', 'account_failures', 'ip_failures', 'unusual_hour', 'new_user_agent']),
     z.number().int().min(0).max(100))).optional()
     .describe('JSON weights of the risk signals, e.g. {"new_device":30,"ip_failures":40}; unnamed signals keep their defaults'),

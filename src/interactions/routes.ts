@@ -8,6 +8,7 @@ import type { AccountService } from '../accounts/account-service.ts';
 import type { Csrf } from '../http/csrf.ts';
 import type { Render } from '../http/views.ts';
 import type { Mfa, SecondFactorMethod } from '../mfa/mfa-service.ts';
+import type { EmailSignIn } from '../accounts/email-sign-in.ts';
 import { grantConsent, requestedAccess } from './consent.ts';
 import type { PendingSignIn, SignIn } from './sign-in.ts';
 
@@ -15,10 +16,11 @@ interface Deps {
   provider: Provider;
   accounts: AccountService;
   mfa: Mfa;
+  emailSignIn: EmailSignIn;
   signIn: SignIn;
   csrf: Csrf;
   render: Render;
-  options: { registration: boolean; emailCode: boolean };
+  options: { registration: boolean; emailCode: boolean; magicLink: boolean };
   /** Told of every sign-in attempt: the method and the outcome ('success' or an error code). */
   onSignIn: (method: string, outcome: string) => void;
 }
@@ -31,7 +33,7 @@ const seeOther = (ctx: Context, location: string) => {
 };
 
 /** Account chooser, login, second factor and consent pages in oidc-provider's interaction pipeline. */
-export function createInteractionsRouter({ provider, accounts, mfa, signIn, csrf, render, options, onSignIn }: Deps): Router {
+export function createInteractionsRouter({ provider, accounts, mfa, emailSignIn, signIn, csrf, render, options, onSignIn }: Deps): Router {
   const router = new Router({ prefix: '/interaction/:uid' });
   router.use(async (ctx, next) => {
     ctx.set('Cache-Control', 'no-store'); // pages with CSRF tokens and sign-in errors are never cached
@@ -207,6 +209,85 @@ export function createInteractionsRouter({ provider, accounts, mfa, signIn, csrf
     await mfa.passkeys.authenticate(`mfa:${interaction.uid}`, (ctx.request.body as Record<string, unknown>).response, state.accountId);
     ctx.body = { location: await signIn.secondFactorDone(ctx, interaction, state, ['hwk', 'user'], 'passkey') };
   });
+
+  // Sign-in without a password, when configured: a code or a link sent by email.
+  const signingIn = async (ctx: Context) => {
+    const interaction = await details(ctx);
+    checkCsrf(ctx);
+    if (interaction.prompt.name !== 'login' && interaction.prompt.name !== 'select_account') throw new AppError('wrong_step', 400, 'This sign-in step is already done.');
+    const body = ctx.request.body as Record<string, unknown>;
+    const text = (name: string) => (typeof body[name] === 'string' ? (body[name] as string).trim() : '');
+    return { interaction, text };
+  };
+  const emailPage = async (ctx: Context, interaction: Awaited<ReturnType<typeof details>>, data: Record<string, unknown>) => {
+    ctx.type = 'html';
+    ctx.body = render('email-code', { uid: interaction.uid, csrf: csrf.tokenFor(interaction.uid), title: 'Enter your code', ...data });
+  };
+  const refuse = (ctx: Context, error: unknown) => {
+    if (!(error instanceof AppError) || error.status >= 500 || error.code === 'csrf') throw error;
+    ctx.status = error.status;
+    if (error.retryAfter) ctx.set('Retry-After', String(error.retryAfter));
+    return error.userMessage;
+  };
+  const validEmail = (email: string) => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) && email.length <= 320;
+
+  if (options.emailCode) {
+    router.post('/email-code', form, async (ctx) => {
+      const { interaction, text } = await signingIn(ctx);
+      if (!validEmail(text('email'))) {
+        ctx.status = 400;
+        return loginPage(ctx, interaction, { error: 'Enter a valid email address.' });
+      }
+      try {
+        await emailSignIn.sendCode(interaction.uid, text('email'), ctx.ip);
+        await emailPage(ctx, interaction, { email: text('email'), sent: true });
+      } catch (error) {
+        await emailPage(ctx, interaction, { email: text('email'), error: refuse(ctx, error) });
+      }
+    });
+    router.post('/email-code/verify', form, async (ctx) => {
+      const { interaction, text } = await signingIn(ctx);
+      try {
+        const accountId = await emailSignIn.checkCode(interaction.uid, text('email'), text('code').replace(/\s/g, ''));
+        seeOther(ctx, await signIn.firstFactorDone(ctx, interaction, accountId, emailSignIn.amr, 'email_code'));
+      } catch (error) {
+        onSignIn('email_code', error instanceof AppError ? error.code : 'error');
+        await emailPage(ctx, interaction, { email: text('email'), error: refuse(ctx, error) });
+      }
+    });
+  }
+
+  if (options.magicLink) {
+    router.post('/magic-link', form, async (ctx) => {
+      const { interaction, text } = await signingIn(ctx);
+      if (!validEmail(text('email'))) {
+        ctx.status = 400;
+        return loginPage(ctx, interaction, { error: 'Enter a valid email address.' });
+      }
+      try {
+        await emailSignIn.sendLink(interaction.uid, text('email'), ctx.ip);
+      } catch (error) {
+        return loginPage(ctx, interaction, { error: refuse(ctx, error) });
+      }
+      ctx.type = 'html';
+      ctx.body = render('message', {
+        title: 'Check your email', message: `If ${text('email')} belongs to an account, we sent it a sign-in link. Open it in this browser.`,
+      });
+    });
+    // the mailed link shows a button: mail scanners that follow links sign nobody in
+    router.get('/magic', async (ctx) => {
+      const interaction = await details(ctx);
+      ctx.type = 'html';
+      ctx.body = render('confirm-link', {
+        title: 'Sign in', action: `/interaction/${interaction.uid}/magic`, button: 'Sign in', token: ctx.query.token, csrf: csrf.tokenFor(interaction.uid),
+      });
+    });
+    router.post('/magic', form, async (ctx) => {
+      const { interaction, text } = await signingIn(ctx);
+      const accountId = await emailSignIn.takeLink(interaction.uid, text('token'));
+      seeOther(ctx, await signIn.firstFactorDone(ctx, interaction, accountId, emailSignIn.amr, 'magic_link'));
+    });
+  }
 
   router.post('/select-account', form, async (ctx) => {
     const interaction = await details(ctx);

@@ -8,6 +8,11 @@ import type { RecoveryCodes } from './recovery-codes.ts';
 import type { Passkeys } from './passkeys.ts';
 import type { Totp } from './totp.ts';
 
+const LOCK_SECONDS = 900;
+
+const tooManyCodes = (wait: number) =>
+  new AppError('rate_limited', 429, `Too many wrong codes. Try again in ${Math.ceil(wait / 60)} minutes.`, { retryAfter: wait });
+
 export type SecondFactorMethod = 'totp' | 'recovery' | 'email_code';
 
 /** Why a second factor is due; empty when it is not. */
@@ -29,7 +34,8 @@ interface Deps {
  */
 export function createMfa({ factors, totp, recovery, emailCodes, passkeys, limiters, codesPerAccount }: Deps) {
   // OWASP ASVS V2.8.5 / RFC 6238 §5.2: wrong codes are limited per account, whatever the IP.
-  const wrongCodes = limiters({ name: 'wrong-codes', points: codesPerAccount, durationSeconds: 900 });
+  // like the sign-in lockout: the codesPerAccount-th wrong code locks code entry for 15 minutes
+  const wrongCodes = limiters({ name: 'wrong-codes', points: codesPerAccount - 1, durationSeconds: LOCK_SECONDS });
   const codeMails = limiters({ name: 'code-mails', points: 3, durationSeconds: 900 });
 
   const methods = async (accountId: string) => {
@@ -75,14 +81,16 @@ export function createMfa({ factors, totp, recovery, emailCodes, passkeys, limit
     /** Checks a code; answers the amr it adds (RFC 8176), or throws why it is refused. */
     async verify(method: SecondFactorMethod, accountId: string, code: string, binding: string): Promise<string[]> {
       const wait = await wrongCodes.blockedFor(accountId);
-      if (wait) throw new AppError('rate_limited', 429, `Too many wrong codes. Try again in ${Math.ceil(wait / 60)} minutes.`, { retryAfter: wait });
+      if (wait) throw tooManyCodes(wait);
       const clean = code.replace(/\s/g, '');
       const ok = method === 'totp' ? await totp.verify(accountId, clean)
         : method === 'recovery' ? await recovery.verify(accountId, clean)
           : await emailCodes.verify(binding, accountId, clean);
       if (!ok) {
-        const blocked = await wrongCodes.hit(accountId);
-        if (blocked) throw new AppError('rate_limited', 429, `Too many wrong codes. Try again in ${Math.ceil(blocked / 60)} minutes.`, { retryAfter: blocked });
+        if (await wrongCodes.hit(accountId)) {
+          await wrongCodes.block(accountId, LOCK_SECONDS);
+          throw tooManyCodes(LOCK_SECONDS);
+        }
         throw new AppError('invalid_code', 401, method === 'recovery' ? 'That recovery code is not valid or was already used.' : 'That code is not valid. Check it and try again.');
       }
       await wrongCodes.reset(accountId);
