@@ -83,11 +83,9 @@ export function createPasskeys(factors: FactorStore, challenges: SingleUseStore,
         response: response as AuthenticationResponseJSON, expectedChallenge, expectedOrigin: origin, expectedRPID: rpID,
         credential: credentialOf(factor), requireUserVerification: true,
       }).catch((error: Error) => { throw refused(error.message); });
+      // (the library also refuses a signature counter that went backwards: a cloned authenticator, WebAuthn §6.1.1)
       if (!result.verified) throw refused('the signature did not verify');
-      // a counter that goes backwards betrays a cloned authenticator (WebAuthn §6.1.1); 0 means none kept
-      const { newCounter } = result.authenticationInfo;
-      if ((factor.counter ?? 0) > 0 && newCounter <= (factor.counter ?? 0)) throw refused('its signature counter went backwards');
-      await factors.touch(factor.id, newCounter);
+      await factors.touch(factor.id, result.authenticationInfo.newCounter);
       return factor.accountId;
     },
   };
