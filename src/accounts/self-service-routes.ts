@@ -172,13 +172,15 @@ export function createSelfServiceRoutes(deps: Deps): Router {
     const started = await pending.peek(`totp-enrolment:${who.accountId}`);
     if (!started) throw new AppError('enrolment_expired', 400, 'This setup has expired. Start again.');
     const secret = String(started.secret);
-    const match = await mfa.totp.matches(secret, field('code').replace(/\s/g, ''));
-    if (!match) {
-      ctx.status = 400;
+    let match: { step: number };
+    try {
+      match = await mfa.confirmTotp(who.accountId, secret, field('code'));
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      ctx.status = error.status;
+      if (error.retryAfter) ctx.set('Retry-After', String(error.retryAfter));
       const account = (await accounts.findById(who.accountId))!;
-      return show(ctx, who, 'account-totp', {
-        title: 'Set up an authenticator app', enrolment: await mfa.totp.render(secret, account.email), error: 'That code does not match. Check the app and try again.',
-      });
+      return show(ctx, who, 'account-totp', { title: 'Set up an authenticator app', enrolment: await mfa.totp.render(secret, account.email), error: error.userMessage });
     }
     await pending.remove(`totp-enrolment:${who.accountId}`);
     const name = field('name').trim().slice(0, 100) || 'Authenticator app';

@@ -78,6 +78,22 @@ export function createMfa({ factors, totp, recovery, emailCodes, passkeys, limit
       await emailCodes.send(binding, account);
     },
 
+    /** Checks the first code of an authenticator app being set up, under the same limit on wrong codes. */
+    async confirmTotp(accountId: string, secret: string, code: string): Promise<{ step: number }> {
+      const wait = await wrongCodes.blockedFor(accountId);
+      if (wait) throw tooManyCodes(wait);
+      const match = await totp.matches(secret, code.replace(/\s/g, ''));
+      if (match) {
+        await wrongCodes.reset(accountId);
+        return match;
+      }
+      if (await wrongCodes.hit(accountId)) {
+        await wrongCodes.block(accountId, LOCK_SECONDS);
+        throw tooManyCodes(LOCK_SECONDS);
+      }
+      throw new AppError('invalid_code', 400, 'That code does not match. Check the app and try again.');
+    },
+
     /** Checks a code; answers the amr it adds (RFC 8176), or throws why it is refused. */
     async verify(method: SecondFactorMethod, accountId: string, code: string, binding: string): Promise<string[]> {
       const wait = await wrongCodes.blockedFor(accountId);

@@ -203,4 +203,40 @@ describe.each(STORAGE_KINDS)('second factors (%s)', (storage) => {
     const anonymous = await new Browser().request(formAction(page.body, page.url), { form: hiddenFields(page.body) });
     expect(anonymous.status).toBe(401);
   });
+
+  it('changes the password only with the current one, refuses a weak one, and signs out the other sessions', async () => {
+    const who = await newAccount();
+    const elsewhere = new Browser();
+    await accountPage(elsewhere, who);
+    const browser = new Browser();
+    const page = await accountPage(browser, who);
+    const change = (fields: Record<string, string>) => post(browser, page, '/account/password', fields);
+    const wrong = await change({ current_password: 'not my password at all', password: 'my next passphrase', password_confirm: 'my next passphrase' });
+    expect(wrong.status).toBe(400);
+    expect(wrong.body).toContain('Your current password is not right.');
+    const weak = await change({ current_password: who.password, password: 'iloveyou2024', password_confirm: 'iloveyou2024' });
+    expect(weak.status).toBe(400);
+    expect(weak.body).toContain('too common');
+    const done = await change({ current_password: who.password, password: 'my next passphrase', password_confirm: 'my next passphrase' });
+    expect(done.body).toContain('Your password is changed; your other sessions were signed out.');
+    expect((await elsewhere.follow(`${gatehouse.issuer}/account`)).body).toMatch(LOGIN_FORM);
+    expect((await browser.follow(`${gatehouse.issuer}/account`)).body).toContain('<h1>Your account</h1>');
+    const { page: after, verifier } = await signIn({ email: who.email, password: 'my next passphrase' });
+    await idToken(after, verifier);
+  });
+
+  it('limits wrong codes while setting up an authenticator app', async () => {
+    const who = await newAccount();
+    const browser = new Browser();
+    const setup = await post(browser, await accountPage(browser, who), '/account/totp');
+    const secret = setup.body.match(/<code class="secret">([A-Z2-7]+)<\/code>/)![1]!;
+    const wrong = String((Number(code(secret)) + 500_000) % 1_000_000).padStart(6, '0');
+    const statuses = [];
+    let page = setup;
+    for (let i = 0; i < 4; i++) {
+      page = await post(browser, page, '/account/totp/confirm', { code: i === 3 ? code(secret) : wrong });
+      statuses.push(page.status);
+    }
+    expect(statuses).toEqual([400, 400, 429, 429]);
+  });
 });
