@@ -87,3 +87,14 @@ export function hiddenFields(html: string): Record<string, string> {
   const form = html.match(/<form[^>]* method="post"[\s\S]*?<\/form>/)?.[0] ?? '';
   return Object.fromEntries([...form.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1]!, m[2]!]));
 }
+
+/**
+ * Posts the form on the page whose action ends with `action`, with its hidden fields and these,
+ * following redirects; a consent page on the way is accepted, as its user would.
+ */
+export async function postForm(browser: Browser, page: Page, action: string, fields: Record<string, string> = {}, stop?: (location: string) => boolean): Promise<Page> {
+  const form = [...page.body.matchAll(/<form[^>]* method="post" action="([^"]+)"[\s\S]*?<\/form>/g)].find((f) => f[1]!.endsWith(action));
+  if (!form) throw new Error(`no form posting to ${action} on ${page.url}: ${page.body.slice(page.body.indexOf('<h1'), page.body.indexOf('<h1') + 400)}`);
+  const next = await browser.follow(new URL(form[1]!, page.url).href, stop, { form: { ...hiddenFields(form[0]), ...fields } });
+  return next.body.includes('Allow access') ? postForm(browser, next, '/consent', {}, stop) : next;
+}

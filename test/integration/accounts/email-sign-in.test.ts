@@ -1,5 +1,5 @@
 import * as oidc from 'openid-client';
-import { Browser, hiddenFields, type Page } from '../../helpers/browser.ts';
+import { Browser, hiddenFields, postForm, type Page } from '../../helpers/browser.ts';
 import { startGatehouse, type TestGatehouse } from '../../helpers/gatehouse.ts';
 import { linkIn, startMailbox, type Mailbox } from '../../helpers/mailbox.ts';
 import { discover, REDIRECT_URI } from '../../helpers/relying-party.ts';
@@ -7,13 +7,7 @@ import { seedWebApp, WEB_APP } from '../../helpers/seed.ts';
 
 const atCallback = (l: string) => l.startsWith(REDIRECT_URI);
 
-/** Posts the form whose action ends with `action`, with its hidden fields and these. */
-function post(browser: Browser, page: Page, action: string, fields: Record<string, string> = {}): Promise<Page> {
-  const form = [...page.body.matchAll(/<form[^>]* method="post" action="([^"]+)"[\s\S]*?<\/form>/g)].find((f) => f[1]!.endsWith(action));
-  if (!form) throw new Error(`no form posting to ${action}: ${page.body.slice(page.body.indexOf('<h1'), page.body.indexOf('<h1') + 300)}`);
-  return browser.follow(new URL(form[1]!, page.url).href, atCallback, { form: { ...hiddenFields(form[0]), ...fields } })
-    .then((next) => (next.body.includes('Allow access') ? post(browser, next, '/consent') : next));
-}
+const post = (browser: Browser, page: Page, action: string, fields: Record<string, string> = {}) => postForm(browser, page, action, fields, atCallback);
 
 describe('sign-in with an emailed code or link', () => {
   let gatehouse: TestGatehouse;

@@ -1,6 +1,6 @@
 import { generateSync } from 'otplib';
 import * as oidc from 'openid-client';
-import { Browser, formAction, hiddenFields, type Page } from '../../helpers/browser.ts';
+import { Browser, formAction, hiddenFields, postForm, type Page } from '../../helpers/browser.ts';
 import { startGatehouse, STORAGE_KINDS, type TestGatehouse } from '../../helpers/gatehouse.ts';
 import { startMailbox, type Mailbox } from '../../helpers/mailbox.ts';
 import { discover, REDIRECT_URI } from '../../helpers/relying-party.ts';
@@ -10,14 +10,7 @@ const LOGIN_FORM = /action="\/interaction\/[\w-]+\/login"/;
 const ACR_MFA = 'urn:gatehouse:acr:mfa';
 const ACR_PASSWORD = 'urn:gatehouse:acr:password';
 
-/** Posts the form whose action ends with `action` on the page, with its hidden fields and these. */
-function post(browser: Browser, page: Page, action: string, fields: Record<string, string> = {}, stop?: (l: string) => boolean): Promise<Page> {
-  const forms = [...page.body.matchAll(/<form[^>]* method="post" action="([^"]+)"[\s\S]*?<\/form>/g)];
-  const form = forms.find((f) => f[1]!.endsWith(action));
-  if (!form) throw new Error(`no form posting to ${action} on ${page.url}: ${page.body.slice(page.body.indexOf('<h1'), page.body.indexOf('<h1') + 400)}`);
-  return browser.follow(new URL(form[1]!, page.url).href, stop, { form: { ...hiddenFields(form[0]), ...fields } })
-    .then((next) => (next.body.includes('Allow access') ? post(browser, next, '/consent', {}, stop) : next));
-}
+const post = postForm;
 
 const code = (secret: string, offsetSteps = 0) => generateSync({ secret, epoch: Math.floor(Date.now() / 1000) + offsetSteps * 30 });
 
