@@ -22,15 +22,10 @@ export function createPasskeys(factors: FactorStore, challenges: SingleUseStore,
   const credentialOf = (factor: Factor) => ({
     id: factor.credentialId!, publicKey: new Uint8Array(factor.publicKey!), counter: factor.counter ?? 0, transports: (factor.transports ?? []) as never,
   });
-  const takeChallenge = async (key: string) => {
-    const stored = await challenges.take(`webauthn:${key}`);
-    if (!stored) throw refused('the request expired; try again');
-    return String(stored.challenge);
-  };
-  const keepChallenge = async (key: string, challenge: string) => {
-    await challenges.remove(`webauthn:${key}`);
-    await challenges.put(`webauthn:${key}`, { challenge }, CHALLENGE_TTL);
-  };
+  // Each challenge is kept under its own key, so ceremonies started side by side (passkey
+  // autofill and the button) do not spoil each other; the response's challenge is taken once.
+  const keepChallenge = (ceremony: string, challenge: string) => challenges.put(`webauthn:${ceremony}:${challenge}`, {}, CHALLENGE_TTL);
+  const expectedChallenge = (ceremony: string) => async (challenge: string) => Boolean(await challenges.take(`webauthn:${ceremony}:${challenge}`));
 
   return {
     amr: ['hwk', 'user', 'mfa'],
@@ -49,9 +44,8 @@ export function createPasskeys(factors: FactorStore, challenges: SingleUseStore,
     },
 
     async register(ceremony: string, accountId: string, response: unknown, name: string): Promise<Factor> {
-      const expectedChallenge = await takeChallenge(ceremony);
       const result = await verifyRegistrationResponse({
-        response: response as RegistrationResponseJSON, expectedChallenge, expectedOrigin: origin, expectedRPID: rpID, requireUserVerification: true,
+        response: response as RegistrationResponseJSON, expectedChallenge: expectedChallenge(ceremony), expectedOrigin: origin, expectedRPID: rpID, requireUserVerification: true,
       }).catch((error: Error) => { throw refused(error.message); });
       if (!result.verified) throw refused('the authenticator response did not verify');
       const { credential } = result.registrationInfo;
@@ -75,12 +69,11 @@ export function createPasskeys(factors: FactorStore, challenges: SingleUseStore,
 
     /** Verifies an assertion; answers the account it belongs to (and must belong to, when given). */
     async authenticate(ceremony: string, response: unknown, accountId?: string): Promise<string> {
-      const expectedChallenge = await takeChallenge(ceremony);
       const id = (response as { id?: unknown } | null)?.id;
       const factor = typeof id === 'string' ? await factors.findByCredentialId(id) : undefined;
       if (!factor || factor.kind !== 'passkey' || (accountId && factor.accountId !== accountId)) throw refused('it is not registered here');
       const result = await verifyAuthenticationResponse({
-        response: response as AuthenticationResponseJSON, expectedChallenge, expectedOrigin: origin, expectedRPID: rpID,
+        response: response as AuthenticationResponseJSON, expectedChallenge: expectedChallenge(ceremony), expectedOrigin: origin, expectedRPID: rpID,
         credential: credentialOf(factor), requireUserVerification: true,
       }).catch((error: Error) => { throw refused(error.message); });
       // (the library also refuses a signature counter that went backwards: a cloned authenticator, WebAuthn §6.1.1)
