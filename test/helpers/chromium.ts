@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import http from 'node:http';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 /** Debian's chromium (installed by .ci/run), headless. */
@@ -23,7 +24,10 @@ export async function addVirtualAuthenticator(context: BrowserContext, page: Pag
   });
 }
 
-/** Answers requests to the relying party's callback with an empty page, so the browser can stop there. */
-export async function catchCallback(context: BrowserContext, redirectUri: string): Promise<void> {
-  await context.route(`${redirectUri}**`, (route) => route.fulfill({ status: 200, contentType: 'text/html', body: '<h1>callback</h1>' }));
+/** The relying party's callback: a real HTTP server on 127.0.0.1 that answers every request with a small page. */
+export async function startCallbackServer(): Promise<{ redirectUri: string; close(): Promise<void> }> {
+  const server = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<h1>callback</h1>'));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return { redirectUri: `http://127.0.0.1:${port}/callback`, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }

@@ -1,10 +1,10 @@
 import * as oidc from 'openid-client';
 import { generateSync } from 'otplib';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { addVirtualAuthenticator, catchCallback, launchChromium } from '../../helpers/chromium.ts';
+import { addVirtualAuthenticator, launchChromium, startCallbackServer } from '../../helpers/chromium.ts';
 import { startGatehouse, type TestGatehouse } from '../../helpers/gatehouse.ts';
 import { linkIn, startMailbox, type Mailbox } from '../../helpers/mailbox.ts';
-import { discover, REDIRECT_URI } from '../../helpers/relying-party.ts';
+import { discover } from '../../helpers/relying-party.ts';
 
 const CLIENT = { id: 'browser-app', secret: 'browser-app-secret-0123456789' };
 const ACR_MFA = 'urn:gatehouse:acr:mfa';
@@ -15,9 +15,13 @@ describe('accounts in Chromium', () => {
   let mailbox: Mailbox;
   let chromium: Browser;
   let rp: oidc.Configuration;
+  let callback: Awaited<ReturnType<typeof startCallbackServer>>;
+  let REDIRECT_URI: string;
   let n = 0;
 
   beforeAll(async () => {
+    callback = await startCallbackServer();
+    REDIRECT_URI = callback.redirectUri;
     mailbox = await startMailbox();
     gatehouse = await startGatehouse({
       hostname: 'localhost', env: { SMTP_URL: mailbox.url, ACCOUNT_REGISTRATION: 'true', LOGIN_RATE_LIMIT: '1000' },
@@ -33,12 +37,12 @@ describe('accounts in Chromium', () => {
     await chromium?.close();
     await gatehouse?.close();
     await mailbox?.close();
+    await callback?.close();
   });
 
   /** A new browser profile: its own cookies, so its own device. */
   const device = async (): Promise<{ context: BrowserContext; page: Page }> => {
     const context = await chromium.newContext();
-    await catchCallback(context, REDIRECT_URI);
     return { context, page: await context.newPage() };
   };
   const newAccount = async (password = 'a perfectly fine passphrase') => {
@@ -140,20 +144,39 @@ describe('accounts in Chromium', () => {
     await Promise.all([home.context.close(), laptop.context.close(), phone.context.close()]);
   });
 
-  it('registers a passkey and signs in with it, without a password', async () => {
+  /** A browser profile with a virtual authenticator holding a passkey registered from the account page. */
+  const deviceWithPasskey = async (options: { autofill: boolean }) => {
     const who = await newAccount();
     const { context, page } = await device();
+    if (!options.autofill) {
+      // a browser without passkey autofill (conditional mediation): only the button signs in
+      await context.addInitScript(() => {
+        (globalThis as unknown as { PublicKeyCredential: { isConditionalMediationAvailable: () => Promise<boolean> } })
+          .PublicKeyCredential.isConditionalMediationAvailable = async () => false;
+      });
+    }
     await addVirtualAuthenticator(context, page);
     await page.goto(`${gatehouse.issuer}/account`);
     await password(page, who);
     await page.getByLabel('Name for a new passkey').fill('Laptop');
     await page.getByRole('button', { name: 'Add a passkey' }).click();
     expect(await page.getByLabel('Name of passkey').inputValue()).toBe('Laptop');
-
     await context.clearCookies(); // signed out; the authenticator keeps the passkey
+    return { who, context, page };
+  };
+
+  it('registers a passkey and signs in with it, without a password', async () => {
+    const { who, context, page } = await deviceWithPasskey({ autofill: false });
     const verifier = await startSignIn(page);
     await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
     expect(await idTokenAt(page, verifier)).toMatchObject({ acr: ACR_MFA, amr: ['hwk', 'user', 'mfa'], email: who.email });
+    await context.close();
+  });
+
+  it('offers passkeys in the email field\'s autofill (the virtual authenticator picks the one it has)', async () => {
+    const { who, context, page } = await deviceWithPasskey({ autofill: true });
+    const verifier = await startSignIn(page);
+    expect(await idTokenAt(page, verifier)).toMatchObject({ acr: ACR_MFA, email: who.email });
     await context.close();
   });
 
