@@ -61,6 +61,7 @@ export interface Config {
   mail: { smtpUrl?: string; from: string; outbox: string };
   signIn: { registration: boolean; emailCode: boolean; magicLink: boolean; emailTokenTtl: number; emailCodeTtl: number };
   risk: { weights: Partial<Record<RiskSignalName, number>>; mfaAt: number; denyAt: number };
+  saml: { entityId: string; certFile: string; keyFile: string; nextCertFile?: string; requireSignedRequests: boolean };
 }
 
 export type RiskSignalName = 'new_device' | 'new_network' | 'account_failures' | 'ip_failures' | 'unusual_hour' | 'new_user_agent';
@@ -121,6 +122,18 @@ export function toConfig(s: Settings, cwd: string): Config {
       emailCodeTtl: s.EMAIL_CODE_TTL,
     },
     risk: { weights: s.RISK_WEIGHTS ?? {}, mfaAt: s.RISK_MFA_SCORE, denyAt: s.RISK_DENY_SCORE },
+    saml: samlSettings(s, cwd, issuer, production, dataDir),
+  };
+}
+
+function samlSettings(s: Settings, cwd: string, issuer: string, production: boolean, dataDir: string): Config['saml'] {
+  const certFile = path.resolve(cwd, s.SAML_CERT_FILE ?? (production ? 'keys/saml.crt' : path.join(dataDir, 'saml.crt')));
+  return {
+    entityId: s.SAML_ENTITY_ID ?? `${issuer}/saml/metadata`,
+    certFile,
+    keyFile: path.resolve(cwd, s.SAML_KEY_FILE ?? path.join(path.dirname(certFile), 'saml.key')),
+    nextCertFile: s.SAML_NEXT_CERT_FILE && path.resolve(cwd, s.SAML_NEXT_CERT_FILE),
+    requireSignedRequests: s.SAML_REQUIRE_SIGNED_REQUESTS,
   };
 }
 

@@ -113,6 +113,13 @@ export const settings = z.object({
     .describe('JSON weights of the risk signals, e.g. {"new_device":30,"ip_failures":40}; unnamed signals keep their defaults'),
   RISK_MFA_SCORE: int(1, 1000).default(50).describe('risk score from which a sign-in needs a second factor'),
   RISK_DENY_SCORE: int(1, 1000).default(90).describe('risk score from which a sign-in is refused'),
+  SAML_ENTITY_ID: z.string().min(1).optional().describe('the SAML IdP entity ID; default ISSUER/saml/metadata'),
+  SAML_CERT_FILE: z.string().min(1).optional()
+    .describe('PEM certificate the SAML IdP signs with; default keys/saml.crt in production, DATA_DIR/saml.crt (generated) otherwise'),
+  SAML_KEY_FILE: z.string().min(1).optional().describe('PEM private key of SAML_CERT_FILE; default beside it (saml.key)'),
+  SAML_NEXT_CERT_FILE: z.string().min(1).optional()
+    .describe('PEM certificate published in the SAML metadata before it signs, for a rollover'),
+  SAML_REQUIRE_SIGNED_REQUESTS: bool.default(false).describe('refuse unsigned SAML AuthnRequests from every service provider'),
   PASSWORD_HASH_QUEUE: int(0, 10000).default(32)
     .describe('sign-ins that may wait for a password hash slot before answering 429'),
 });

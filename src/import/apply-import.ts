@@ -7,7 +7,10 @@ import { normalizeEmail, type AccountFields } from '../accounts/account.ts';
 import { passwordProblem } from '../accounts/password-policy.ts';
 import type { ClientMetadata } from '../clients/client-store.ts';
 import { SECRET_METHODS } from '../clients/client-service.ts';
-import { formatPath, importFileSchema, type ImportUser } from './import-schema.ts';
+import { formatPath, importFileSchema, type ImportSamlSp, type ImportUser } from './import-schema.ts';
+import { parseSpMetadata } from '../saml/sp-metadata.ts';
+import { defaultSettings, type SpSettings } from '../saml/service-provider.ts';
+import path from 'node:path';
 
 export class ImportError extends Error {
   readonly problems: string[];
@@ -18,7 +21,7 @@ export class ImportError extends Error {
 }
 
 type Outcome = 'created' | 'updated' | 'unchanged';
-export type ImportSummary = Record<'clients' | 'users', Record<Outcome, number>> & {
+export type ImportSummary = Record<'clients' | 'users' | 'saml_service_providers', Record<Outcome, number>> & {
   /** What RFC 9700 discourages in the file's clients, by entry. */
   warnings: string[];
 };
@@ -39,17 +42,17 @@ export async function applyImportFile(core: Core, file: string, options: { dryRu
     const reason = (error as Error).message.replace(/^(Unexpected token .+?), [\s\S]* is not valid JSON$/, '$1').split('\n')[0];
     throw new ImportError(file, [`not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${reason}`]);
   }
-  return applyImport(core, document ?? {}, file, options);
+  return applyImport(core, document ?? {}, file, { ...options, baseDir: path.dirname(path.resolve(file)) });
 }
 
 /**
  * Applies an import document idempotently and all at once: every entry is checked first, and
  * the writes happen in one transaction, so a bad entry anywhere means nothing changes.
  */
-export async function applyImport(core: Core, document: unknown, source: string, { dryRun }: { dryRun: boolean }): Promise<ImportSummary> {
+export async function applyImport(core: Core, document: unknown, source: string, { dryRun, baseDir = process.cwd() }: { dryRun: boolean; baseDir?: string }): Promise<ImportSummary> {
   const parsed = importFileSchema.safeParse(document);
   if (!parsed.success) throw new ImportError(source, parsed.error.issues.map((i) => `${formatPath(i.path) || '(top level)'}: ${i.message}`));
-  const { clients = [], users = [] } = parsed.data;
+  const { clients = [], users = [], saml_service_providers: sps = [] } = parsed.data;
   const problems = [
     ...duplicates(clients.map((c) => c.client_id), 'clients', 'client_id'),
     ...duplicates(users.map((u) => normalizeEmail(u.email)), 'users', 'email'),
@@ -80,9 +83,18 @@ export async function applyImport(core: Core, document: unknown, source: string,
       problems.push(`users[${i}] (${input.email}): ${(error as Error).message}`);
     }
   }
+  const preparedSps: { entityId: string; metadataXml: string; settings: SpSettings }[] = [];
+  for (const [i, input] of sps.entries()) {
+    try {
+      preparedSps.push(await spEntry(input, baseDir));
+    } catch (error) {
+      problems.push(`saml_service_providers[${i}]: ${(error as Error).message}`);
+    }
+  }
+  problems.push(...duplicates(preparedSps.map((sp) => sp.entityId), 'saml_service_providers', 'entityID'));
   if (problems.length) throw new ImportError(source, problems);
 
-  const summary: ImportSummary = { clients: tally(), users: tally(), warnings };
+  const summary: ImportSummary = { clients: tally(), users: tally(), saml_service_providers: tally(), warnings };
   await core.store.transaction(async (repos) => {
     for (const metadata of preparedClients) {
       const existing = await repos.clients.find(metadata.client_id);
@@ -100,8 +112,47 @@ export async function applyImport(core: Core, document: unknown, source: string,
       if (!dryRun && existing && outcome === 'updated') await repos.accounts.update(existing.id, changes);
       summary.users[outcome]++;
     }
+    for (const sp of preparedSps) {
+      const existing = await repos.samlServiceProviders.find(sp.entityId);
+      const outcome = !existing ? 'created' : isDeepStrictEqual({ ...existing, createdAt: 0, updatedAt: 0 }, { ...sp, createdAt: 0, updatedAt: 0 }) ? 'unchanged' : 'updated';
+      if (!dryRun && outcome !== 'unchanged') await repos.samlServiceProviders.save(sp.entityId, sp.metadataXml, sp.settings);
+      summary.saml_service_providers[outcome]++;
+    }
   });
   return summary;
+}
+
+/** An SP entry's metadata (read or fetched) checked, and its settings over what the metadata asks. */
+async function spEntry(input: ImportSamlSp, baseDir: string) {
+  let metadataXml = input.metadata;
+  if (input.metadata_file !== undefined) {
+    try {
+      metadataXml = fs.readFileSync(path.resolve(baseDir, input.metadata_file), 'utf8');
+    } catch (error) {
+      throw new Error(`metadata_file: cannot read ${input.metadata_file}: ${(error as Error).message.split(',')[0]}`, { cause: error });
+    }
+  }
+  if (input.metadata_url !== undefined) {
+    const response = await fetch(input.metadata_url, { signal: AbortSignal.timeout(10_000), redirect: 'error' }).catch((error: Error) => {
+      throw new Error(`metadata_url: cannot fetch ${input.metadata_url}: ${error.message}`, { cause: error });
+    });
+    if (!response.ok) throw new Error(`metadata_url: ${input.metadata_url} answered ${response.status}`);
+    metadataXml = await response.text();
+  }
+  const metadata = parseSpMetadata(metadataXml!);
+  const given: Partial<SpSettings> = {
+    ...(input.attributes ? { attributes: input.attributes } : {}),
+    ...(input.name_id_format ? { nameIdFormat: input.name_id_format } : {}),
+    ...(input.sign_response !== undefined ? { signResponse: input.sign_response } : {}),
+    ...(input.sign_assertion !== undefined ? { signAssertion: input.sign_assertion } : {}),
+    ...(input.encrypt_assertion !== undefined ? { encryptAssertion: input.encrypt_assertion } : {}),
+    ...(input.idp_initiated !== undefined ? { idpInitiated: input.idp_initiated } : {}),
+    ...(input.metadata_url ? { metadataUrl: input.metadata_url } : {}),
+  };
+  const settings = defaultSettings(metadata, given);
+  if (settings.encryptAssertion && !metadata.encryptionCerts.length) throw new Error(`${metadata.entityId}: encrypt_assertion needs an encryption certificate in the SP metadata`);
+  if (!settings.signResponse && !settings.signAssertion) throw new Error(`${metadata.entityId}: sign the response, the assertion or both`);
+  return { entityId: metadata.entityId, metadataXml: metadataXml!, settings };
 }
 
 /** Account fields from an import entry; a password already in place is not re-hashed. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isArgon2idHash } from '../accounts/password-hasher.ts';
+import { ATTRIBUTE_SOURCES, NAME_ID_FORMATS, type NameIdFormat } from '../saml/service-provider.ts';
 
 // Client metadata names Gatehouse accepts: RFC 7591, OpenID Connect Dynamic Client Registration
 // 1.0 §2, RP-initiated logout, and Gatehouse's own first_party.
@@ -33,14 +34,31 @@ const user = z.strictObject({
   message: 'give password or password_hash, not both',
 });
 
+/** A downstream SAML SP: its metadata (inline, a file beside the import file, or a URL) and settings. */
+export const samlServiceProvider = z.strictObject({
+  metadata: z.string().min(1).optional(),
+  metadata_file: z.string().min(1).optional(),
+  metadata_url: z.url({ protocol: /^https?$/ }).optional(),
+  attributes: z.partialRecord(z.enum(ATTRIBUTE_SOURCES), z.string().min(1).max(256)).optional(),
+  name_id_format: z.enum(Object.keys(NAME_ID_FORMATS) as [NameIdFormat, ...NameIdFormat[]]).optional(),
+  sign_response: z.boolean().optional(),
+  sign_assertion: z.boolean().optional(),
+  encrypt_assertion: z.boolean().optional(),
+  idp_initiated: z.boolean().optional(),
+}).refine((sp) => [sp.metadata, sp.metadata_file, sp.metadata_url].filter((m) => m !== undefined).length === 1, {
+  message: 'give exactly one of metadata, metadata_file or metadata_url',
+});
+
 /** The import file (YAML or JSON); see README. */
 export const importFileSchema = z.strictObject({
   clients: z.array(client).optional(),
   users: z.array(user).optional(),
+  saml_service_providers: z.array(samlServiceProvider).optional(),
 });
 
 export type ImportFile = z.infer<typeof importFileSchema>;
 export type ImportUser = NonNullable<ImportFile['users']>[number];
+export type ImportSamlSp = z.infer<typeof samlServiceProvider>;
 
 /** "clients[1].redirect_uris" from zod's path. */
 export const formatPath = (path: readonly PropertyKey[]) =>

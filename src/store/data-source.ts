@@ -6,11 +6,13 @@ import { AccountSessionEntity } from './entities/account-session.ts';
 import { FactorEntity } from './entities/factor.ts';
 import { SecurityEventEntity } from './entities/security-event.ts';
 import { SingleUseEntity } from './entities/single-use.ts';
+import { SamlServiceProviderEntity } from './entities/saml-service-provider.ts';
 import { Initial1764000000000 } from './migrations/1764000000000-initial.ts';
 import { Accounts1764100000000 } from './migrations/1764100000000-accounts.ts';
+import { Saml1764200000000 } from './migrations/1764200000000-saml.ts';
 
-export const entities = [AccountEntity, ClientEntity, OidcModelEntity, FactorEntity, SecurityEventEntity, SingleUseEntity, AccountSessionEntity];
-export const migrations = [Initial1764000000000, Accounts1764100000000];
+export const entities = [AccountEntity, ClientEntity, OidcModelEntity, FactorEntity, SecurityEventEntity, SingleUseEntity, AccountSessionEntity, SamlServiceProviderEntity];
+export const migrations = [Initial1764000000000, Accounts1764100000000, Saml1764200000000];
 
 /** The one DataSource definition; the schema only ever changes through migrations. */
 export function createDataSource(url: string): DataSource {

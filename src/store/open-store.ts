@@ -9,6 +9,8 @@ import type { AccountSessionStore } from '../accounts/account-sessions.ts';
 import type { SecurityEventStore } from '../accounts/security-events.ts';
 import type { SingleUseStore } from '../accounts/single-use.ts';
 import type { FactorStore } from '../mfa/factor.ts';
+import type { ServiceProviderStore } from '../saml/service-provider.ts';
+import { samlSpRepository } from './saml-sp-repository.ts';
 import { accountSessionIndex } from './account-session-index.ts';
 import { factorRepository } from './factor-repository.ts';
 import { securityEventRepository } from './security-event-repository.ts';
@@ -32,6 +34,7 @@ export interface PoolStats { total: number; idle: number; waiting: number }
 export interface Repositories {
   accounts: AccountStore;
   clients: ClientStore;
+  samlServiceProviders: ServiceProviderStore;
 }
 
 export interface Store extends Repositories {
@@ -114,6 +117,7 @@ function storeOn({ dataSource, redis, prefix, feed, observe, embedded }: Parts):
   const pool = (dataSource.driver as unknown as { master: { totalCount: number; idleCount: number; waitingCount: number } }).master;
   return {
     accounts: postgres(accountRepository(dataSource.manager), 'accounts'),
+    samlServiceProviders: postgres(samlSpRepository(dataSource.manager), 'saml_service_providers'),
     clients: { find: clients.find, list: clients.list, save: clients.save, delete: clients.delete },
     factors: postgres(factorRepository(dataSource.manager), 'factors'),
     securityEvents: postgres(securityEventRepository(dataSource.manager), 'security_events'),
@@ -134,6 +138,7 @@ function storeOn({ dataSource, redis, prefix, feed, observe, embedded }: Parts):
         const repo = clientRepository(manager);
         return fn({
           accounts: postgres(accountRepository(manager), 'accounts'),
+          samlServiceProviders: samlSpRepository(manager),
           clients: {
             ...repo,
             save: async (metadata) => (changedClients.add(metadata.client_id), repo.save(metadata)),

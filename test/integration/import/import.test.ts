@@ -19,9 +19,10 @@ async function problemsOf(run: Promise<unknown>): Promise<string[]> {
   return (error as ImportError).problems;
 }
 
-const summaryOf = (clients: [number, number, number], users: [number, number, number], warnings: string[] = []) => ({
+const summaryOf = (clients: [number, number, number], users: [number, number, number], warnings: string[] = [], sps: [number, number, number] = [0, 0, 0]) => ({
   clients: { created: clients[0], updated: clients[1], unchanged: clients[2] },
   users: { created: users[0], updated: users[1], unchanged: users[2] },
+  saml_service_providers: { created: sps[0], updated: sps[1], unchanged: sps[2] },
   warnings,
 });
 
@@ -197,6 +198,51 @@ describe('import file', () => {
     const error = await applyImportFile(core, missing, { dryRun: false }).catch((e: unknown) => e);
     expect((error as ImportError).problems).toEqual(['cannot read the file: ENOENT: no such file or directory']);
     expect((error as Error).message).toContain(missing);
+  });
+
+  describe('SAML service providers', () => {
+    const samlFixture = (name: string) => path.resolve('test/fixtures/saml', name);
+    const spRows = async () => (await db.query('SELECT entity_id, settings, updated_at::text FROM saml_service_providers ORDER BY entity_id')).rows;
+
+    it('adds them from a file beside the import file and inline, with settings over what the metadata asks, idempotently', async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gatehouse-import-'));
+      fs.copyFileSync(samlFixture('sp-metadata.xml'), path.join(dir, 'sp.xml'));
+      const file = path.join(dir, 'import.yaml');
+      fs.writeFileSync(file, [
+        'saml_service_providers:',
+        '  - metadata_file: sp.xml',
+        '    attributes: { email: mail, roles: groups }',
+        '    idp_initiated: true',
+        '  - metadata: |',
+        ...fs.readFileSync(samlFixture('plain-sp-metadata.xml'), 'utf8').split('\n').map((line) => `      ${line}`),
+        '    name_id_format: emailAddress',
+      ].join('\n'));
+      expect(await applyImportFile(core, file, { dryRun: false })).toEqual(summaryOf([0, 0, 0], [0, 0, 0], [], [2, 0, 0]));
+      const [plain, full] = await spRows();
+      expect(full).toMatchObject({
+        entity_id: 'https://sp.example.com/metadata',
+        settings: { attributes: { email: 'mail', roles: 'groups' }, nameIdFormat: 'persistent', encryptAssertion: true, idpInitiated: true, signAssertion: true },
+      });
+      expect(plain).toMatchObject({ entity_id: 'https://plain-sp.example.com', settings: { nameIdFormat: 'emailAddress', encryptAssertion: false, idpInitiated: false } });
+      const before = await spRows();
+      expect(await applyImportFile(core, file, { dryRun: false })).toEqual(summaryOf([0, 0, 0], [0, 0, 0], [], [0, 0, 2]));
+      expect(await spRows()).toEqual(before);
+    });
+
+    it.each([
+      ['no metadata', { saml_service_providers: [{ attributes: { email: 'mail' } }] }, /^saml_service_providers\[0\]: give exactly one of metadata, metadata_file or metadata_url$/],
+      ['metadata with a DTD (XXE)', { saml_service_providers: [{ metadata_file: 'xxe-metadata.xml' }] }, /^saml_service_providers\[0\]: SP metadata must not contain a document type declaration$/],
+      ['metadata that is not XML', { saml_service_providers: [{ metadata: 'not <xml' }] }, /^saml_service_providers\[0\]: SP metadata is not well-formed XML/],
+      ['a missing metadata file', { saml_service_providers: [{ metadata_file: 'nope.xml' }] }, /^saml_service_providers\[0\]: metadata_file: cannot read nope\.xml: ENOENT/],
+      ['encryption without an encryption certificate', { saml_service_providers: [{ metadata_file: 'plain-sp-metadata.xml', encrypt_assertion: true }] }, /needs an encryption certificate/],
+      ['an unknown attribute source', { saml_service_providers: [{ metadata_file: 'plain-sp-metadata.xml', attributes: { shoe_size: 'x' } }] }, /^saml_service_providers\[0\]\.attributes/],
+      ['the same SP twice', { saml_service_providers: [{ metadata_file: 'plain-sp-metadata.xml' }, { metadata_file: 'plain-sp-metadata.xml' }] }, /^saml_service_providers\[1\]\.entityID: https:\/\/plain-sp\.example\.com already appears at saml_service_providers\[0\]$/],
+    ])('rejects %s, naming the entry, and applies nothing', async (_name, document, expected) => {
+      const before = await spRows();
+      const problems = await problemsOf(applyImport(core, document, 'inline', { dryRun: false, baseDir: path.resolve('test/fixtures/saml') }));
+      expect(problems).toEqual([expect.stringMatching(expected)]);
+      expect(await spRows()).toEqual(before);
+    });
   });
 
   it('the example in config/ is valid', async () => {

@@ -50,8 +50,7 @@ function roundRobin(): (url: URL) => URL {
 /** A relying party whose back-channel calls all go to one node. */
 async function rpOn(node: ServerProcess) {
   const rp = await discover(issuer, APP.id, APP.secret);
-  const fetchOn: typeof fetch = (input, init) => fetch(new URL(new URL(String(input instanceof Request ? input.url : input)).pathname, node.url), init);
-  rp[oidc.customFetch] = fetchOn;
+  rp[oidc.customFetch] = (url, options) => fetch(new URL(new URL(url).pathname, node.url), options as RequestInit);
   return rp;
 }
 
