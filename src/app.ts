@@ -38,6 +38,11 @@ import { createTotp } from './mfa/totp.ts';
 import { createPasskeys } from './mfa/passkeys.ts';
 import { createRiskService, type RiskService } from './risk/risk-service.ts';
 import { createSignIn } from './interactions/sign-in.ts';
+import { loadSamlCredentials } from './saml/certificate.ts';
+import { createSpRegistry, type SpRegistry } from './saml/sp-registry.ts';
+import { idpMetadata } from './saml/idp/idp-metadata.ts';
+import { createSamlSso, type SamlSso } from './saml/idp/sso.ts';
+import { createSamlIdpRoutes } from './saml/idp/routes.ts';
 
 /** Storage, keys, the authorization server and the services: everything but HTTP. */
 export interface Core {
@@ -52,6 +57,7 @@ export interface Core {
   mfa: Mfa;
   risk: RiskService;
   emailSignIn: EmailSignIn;
+  saml: { registry: SpRegistry; sso: SamlSso; metadata: string };
   render: Render;
   cookieKeys: string[];
   /** The private signing keys the provider signs with now. */
@@ -96,9 +102,19 @@ export async function createCore(config: Config, mode: 'serve' | 'share', log: L
       accounts, hasher, mailer, tokens, sessions: store.sessions, events: store.securityEvents,
       issuer: config.issuer, service: config.brand.name, tokenTtl: config.signIn.emailTokenTtl,
     });
+    const samlCredentials = await loadSamlCredentials(config);
+    const registry = createSpRegistry(store.samlServiceProviders);
+    const saml = {
+      registry,
+      metadata: idpMetadata({ entityId: config.saml.entityId, issuer: config.issuer, credentials: samlCredentials, requireSignedRequests: config.saml.requireSignedRequests }),
+      sso: createSamlSso({
+        entityId: config.saml.entityId, issuer: config.issuer, credentials: samlCredentials, registry, accounts, pending: store.singleUse,
+        pairwiseSalt: loadPairwiseSalt(config), requireSignedRequests: config.saml.requireSignedRequests,
+      }),
+    };
     const reloaded: (() => void)[] = [];
     const core: Core = {
-      config, store, provider, accounts, clients, hasher, mailer, flows, mfa, risk: createRiskService(store.securityEvents, config.risk), emailSignIn, render, cookieKeys, metrics,
+      config, store, provider, accounts, clients, hasher, mailer, flows, mfa, risk: createRiskService(store.securityEvents, config.risk), emailSignIn, saml, render, cookieKeys, metrics,
       get signingKeys() {
         return live.keys;
       },
@@ -155,6 +171,7 @@ export function createApp(core: Core, log: Logger): Koa {
       provider, accounts, flows: core.flows, mfa: core.mfa, factors: core.store.factors, sessions: core.store.sessions,
       events: core.store.securityEvents, pending: core.store.singleUse, csrf, render, issuer: config.issuer,
     }),
+    createSamlIdpRoutes({ sso: core.saml.sso, metadata: () => core.saml.metadata, provider, render, issuer: config.issuer }),
     ...(config.metrics.port ? [] : [createMetricsRouter(core.metrics.registry, config.metrics.token)]),
   ];
   for (const router of routers) app.use(router.routes()).use(router.allowedMethods());

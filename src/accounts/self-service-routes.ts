@@ -9,7 +9,8 @@ import type { Render } from '../http/views.ts';
 import type { Mfa } from '../mfa/mfa-service.ts';
 import type { FactorStore } from '../mfa/factor.ts';
 import type { SingleUseStore } from './single-use.ts';
-import { ACCOUNT_CLIENT_ID } from './account-client.ts';
+import { ownAuthorizationUrl } from '../provider/own-clients.ts';
+import { currentSession } from '../provider/current-session.ts';
 import type { AccountFlows } from './account-flows.ts';
 import type { AccountService } from './account-service.ts';
 import type { AccountSessionStore } from './account-sessions.ts';
@@ -36,7 +37,6 @@ interface Me {
 }
 
 const STATE_COOKIE = 'gatehouse.account_state';
-const SESSION_COOKIE = '_session'; // oidc-provider's session cookie
 
 /**
  * The self-service pages under /account: profile, password, authenticator app, recovery codes,
@@ -57,21 +57,14 @@ export function createSelfServiceRoutes(deps: Deps): Router {
 
   /** The signed-in account, from oidc-provider's session cookie. */
   const me = async (ctx: Context): Promise<Me | undefined> => {
-    const id = ctx.cookies.get(SESSION_COOKIE, { signed: true });
-    const session = id ? await provider.Session.find(id) : undefined;
-    return session?.accountId ? { accountId: session.accountId, sessionId: id!, sessionUid: session.uid } : undefined;
+    const session = await currentSession(provider, ctx);
+    return session && { accountId: session.accountId, sessionId: session.id, sessionUid: session.uid };
   };
   const signInFirst = (ctx: Context) => {
     const state = crypto.randomBytes(16).toString('base64url');
     const back = ctx.method === 'GET' && /^\/account(\/[\w/-]*)?$/.test(ctx.path) ? ctx.path : '/account';
     ctx.cookies.set(STATE_COOKIE, `${state}.${back}`, { signed: true, httpOnly: true, sameSite: 'lax', secure: ctx.secure, path: '/account', maxAge: 3600_000, overwrite: true });
-    const url = new URL(`${issuer}/auth`);
-    url.search = new URLSearchParams({
-      client_id: ACCOUNT_CLIENT_ID, response_type: 'code', scope: 'openid', redirect_uri: `${issuer}/account/callback`, state,
-      // RFC 9700 §2.1.1: PKCE on every request; this client reads the session, never redeems the code
-      code_challenge: crypto.createHash('sha256').update(crypto.randomBytes(32)).digest('base64url'), code_challenge_method: 'S256',
-    }).toString();
-    ctx.redirect(url.href);
+    ctx.redirect(ownAuthorizationUrl(issuer, 'account', state));
   };
   const signedIn = async (ctx: Context): Promise<Me> => {
     const who = await me(ctx);

@@ -28,5 +28,6 @@ export function createAssetsRouter(brand: Brand): Router {
   const browserBundle = path.join(path.dirname(require.resolve('@simplewebauthn/browser')), '..', 'dist', 'bundle', 'index.umd.min.js');
   router.get('/webauthn.js', script(fs.readFileSync(browserBundle, 'utf8')));
   router.get('/passkeys.js', script(fs.readFileSync(path.join(VIEWS_DIR, 'assets', 'passkeys.js'), 'utf8')));
+  router.get('/saml-post.js', script(fs.readFileSync(path.join(VIEWS_DIR, 'assets', 'saml-post.js'), 'utf8')));
   return router;
 }

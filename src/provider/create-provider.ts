@@ -10,7 +10,7 @@ import type { JWK } from 'jose';
 import { devicePages } from './device-pages.ts';
 import { createInteractionPolicy, type MfaPolicy } from './interaction-policy.ts';
 import { ACR_VALUES } from '../mfa/acr.ts';
-import { accountClient } from '../accounts/account-client.ts';
+import { ownClientMetadata } from './own-clients.ts';
 import { REGISTRATION_POLICY, registrationPolicy } from './registration-policy.ts';
 import { introspectionAllowed, revocationAllowed } from './token-policies.ts';
 
@@ -42,7 +42,7 @@ export function createProvider({ config, jwks, cookieKeys, pairwiseSalt, signing
   const clientName = (ctx: KoaContextWithOIDC) => ctx.oidc.client?.clientName ?? ctx.oidc.client?.clientId;
   const configuration: Configuration = {
     adapter,
-    clients: [accountClient(config.issuer)] as Configuration['clients'],
+    clients: ownClientMetadata(config.issuer) as Configuration['clients'],
     jwks: jwks as Configuration['jwks'],
     // Signed cookies (HMAC with COOKIE_KEYS; the first signs, the others still verify).
     cookies: { keys: cookieKeys, long: { signed: true, httpOnly: true, sameSite: 'lax' }, short: { signed: true, httpOnly: true, sameSite: 'lax' } },
