@@ -1,4 +1,6 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
+import zlib from 'node:zlib';
 import path from 'node:path';
 import { SAML, ValidateInResponseTo, type SamlConfig } from '@node-saml/node-saml';
 import type { Browser} from './browser.ts';
@@ -45,4 +47,21 @@ export async function throughLogin(browser: Browser, url: string, credentials?: 
     page = await browser.follow(new URL(login, page.url).href, undefined, { form: { csrf: hiddenFields(page.body).csrf!, ...credentials } });
   }
   return page;
+}
+
+/** An AuthnRequest from test/fixtures/saml/requests, with a fresh ID, the time and the destination filled in. */
+export function requestFixture(name: string, issuer: string, id = `_${crypto.randomBytes(16).toString('hex')}`): { id: string; xml: string } {
+  const xml = fixture(`requests/${name}`)
+    .replaceAll('{{ID}}', id).replaceAll('{{NOW}}', new Date().toISOString()).replaceAll('{{DESTINATION}}', `${issuer}/saml/sso`);
+  return { id, xml };
+}
+
+/** The HTTP-Redirect binding's query (SAML Bindings §3.4.4): DEFLATE, base64, and a signature over the encoded parameters. */
+export function redirectQuery(xml: string, options: { key?: string; relayState?: string } = {}): string {
+  const parts = [`SAMLRequest=${encodeURIComponent(zlib.deflateRawSync(xml).toString('base64'))}`];
+  if (options.relayState !== undefined) parts.push(`RelayState=${encodeURIComponent(options.relayState)}`);
+  if (!options.key) return parts.join('&');
+  parts.push(`SigAlg=${encodeURIComponent('http://www.w3.org/2001/04/xmldsig-more#rsa-sha256')}`);
+  const signature = crypto.sign('sha256', Buffer.from(parts.join('&')), options.key).toString('base64');
+  return `${parts.join('&')}&Signature=${encodeURIComponent(signature)}`;
 }
