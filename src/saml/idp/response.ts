@@ -83,7 +83,7 @@ export async function buildResponse({ idp, sp, acsUrl, inResponseTo, outcome, no
     });
     assertion = `<saml:EncryptedAssertion xmlns:saml="${NS.saml}">${encrypted}</saml:EncryptedAssertion>`;
   }
-  const xml = response.end().replace(/<\/samlp:Response>\s*$/, `${assertion.replace(/^<\?xml[^>]*>\s*/, '')}</samlp:Response>`);
+  const xml = response.end().replace(/<\/samlp:Response>\s*$/, `${assertion}</samlp:Response>`);
   return sp.settings.signResponse ? sign(xml, responseId, idp.credentials) : xml;
 }
 
@@ -115,7 +115,7 @@ function assertionXml({ id, idp, sp, acsUrl, inResponseTo, subject, now }: {
       for (const value of values) attribute.ele(NS.saml, 'saml:AttributeValue', { 'xsi:type': 'xs:string' }).txt(value);
     }
   }
-  return assertion.end();
+  return assertion.end({ headless: true }); // no XML declaration: it is embedded (or encrypted and embedded)
 }
 
 /** Signs the element with this ID, placing the signature right after its Issuer (Core §5.4.1). */
