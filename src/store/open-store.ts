@@ -11,6 +11,8 @@ import type { SingleUseStore } from '../accounts/single-use.ts';
 import type { FactorStore } from '../mfa/factor.ts';
 import type { ServiceProviderStore } from '../saml/service-provider.ts';
 import { samlSpRepository } from './saml-sp-repository.ts';
+import { samlParticipantRepository } from './saml-participant-repository.ts';
+import type { ParticipantStore } from '../saml/participants.ts';
 import { accountSessionIndex } from './account-session-index.ts';
 import { factorRepository } from './factor-repository.ts';
 import { securityEventRepository } from './security-event-repository.ts';
@@ -42,6 +44,7 @@ export interface Store extends Repositories {
   securityEvents: SecurityEventStore;
   sessions: AccountSessionStore;
   singleUse: SingleUseStore;
+  samlParticipants: ParticipantStore;
   /** oidc-provider's adapter factory: Redis when configured, else PostgreSQL; clients always from PostgreSQL. */
   adapter: (model: string) => Adapter;
   limiters: LimiterFactory;
@@ -122,6 +125,7 @@ function storeOn({ dataSource, redis, prefix, feed, observe, embedded }: Parts):
     factors: postgres(factorRepository(dataSource.manager), 'factors'),
     securityEvents: postgres(securityEventRepository(dataSource.manager), 'security_events'),
     sessions: sessions.store,
+    samlParticipants: postgres(samlParticipantRepository(dataSource.manager), 'saml_participants'),
     singleUse: redis ? instrument(redisSingleUse(redis, prefix), 'redis', 'single_use', observe) : postgres(postgresSingleUse(dataSource), 'single_use'),
     adapter: (model) => {
       if (model === 'Client') return clientAdapter(clients);
@@ -155,6 +159,7 @@ function storeOn({ dataSource, redis, prefix, feed, observe, embedded }: Parts):
       await purgeExpiredModels(dataSource);
       await purgeExpiredSingleUse(dataSource);
       await dataSource.query('DELETE FROM account_sessions WHERE expires_at < now()');
+      await dataSource.query('DELETE FROM saml_session_participants WHERE expires_at < now()');
     },
     checks: {
       postgres: async () => void (await dataSource.query('SELECT 1')),

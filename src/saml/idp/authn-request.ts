@@ -1,10 +1,8 @@
-import crypto from 'node:crypto';
-import zlib from 'node:zlib';
-import { SignedXml } from 'xml-crypto';
 import { AppError } from '../../app-error.ts';
 import type { ServiceProvider } from '../service-provider.ts';
 import type { Endpoint } from '../sp-metadata.ts';
 import { BINDING, elements, parseXml } from '../xml.ts';
+import type { Incoming } from './bindings.ts';
 import { acrForRequested } from './authn-context.ts';
 
 /** A checked AuthnRequest: who asked, where the answer goes, and what the SP wants. */
@@ -20,102 +18,18 @@ export interface AuthnRequest {
   requestedClasses: string[];
 }
 
-/** A request that cannot be answered to any ACS: shown as an error page, never as a SAML response. */
-export const refused = (message: string) => new AppError('saml_request_refused', 400, `The SAML request was refused: ${message}.`);
-
-/** RFC 6931 signature algorithms accepted on requests: no SHA-1. */
-const SIG_ALGS: Record<string, string> = {
-  'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256': 'sha256',
-  'http://www.w3.org/2001/04/xmldsig-more#rsa-sha512': 'sha512',
-  'http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256': 'sha256',
-};
-
 const MAX_AGE_SECONDS = 300;
 const CLOCK_SKEW_SECONDS = 180;
-const MAX_XML_BYTES = 64 * 1024;
 
-const pem = (body: string) => `-----BEGIN CERTIFICATE-----\n${body.match(/.{1,64}/g)!.join('\n')}\n-----END CERTIFICATE-----\n`;
-
-/** HTTP-Redirect binding (SAML Bindings §3.4): DEFLATE + base64 in the query, signed over the raw query. */
-export function fromRedirect(rawQuery: string): { xml: string; relayState?: string; verify: (certs: string[]) => boolean | undefined } {
-  const raw = new Map(rawQuery.split('&').map((pair) => {
-    const eq = pair.indexOf('=');
-    return eq < 0 ? [pair, ''] : [pair.slice(0, eq), pair.slice(eq + 1)];
-  }));
-  const value = (name: string) => (raw.has(name) ? decodeURIComponent(raw.get(name)!.replace(/\+/g, ' ')) : undefined);
-  const encoded = value('SAMLRequest');
-  if (!encoded) throw refused('SAMLRequest is missing');
-  let xml: string;
-  try {
-    xml = zlib.inflateRawSync(Buffer.from(encoded, 'base64'), { maxOutputLength: MAX_XML_BYTES }).toString('utf8');
-  } catch {
-    throw refused('SAMLRequest is not DEFLATE-compressed base64 (or is too large)');
-  }
-  const sigAlg = value('SigAlg');
-  const signature = value('Signature');
-  return {
-    xml,
-    relayState: value('RelayState'),
-    // §3.4.4.1: the signature covers SAMLRequest, RelayState and SigAlg exactly as they were encoded
-    verify: (certs) => {
-      if (!signature || !sigAlg) return undefined;
-      const hash = SIG_ALGS[sigAlg];
-      if (!hash) throw refused(`the signature algorithm ${sigAlg} is not accepted`);
-      const signed = ['SAMLRequest', 'RelayState', 'SigAlg'].filter((n) => raw.has(n)).map((n) => `${n}=${raw.get(n)}`).join('&');
-      return certs.some((cert) => crypto.verify(hash, Buffer.from(signed), pem(cert), Buffer.from(signature, 'base64')));
-    },
-  };
-}
-
-/** HTTP-POST binding (SAML Bindings §3.5): base64 XML in a form, signed inside (enveloped). */
-export function fromPost(body: Record<string, unknown>): { xml: string; relayState?: string; verify: (certs: string[]) => boolean | undefined } {
-  if (typeof body.SAMLRequest !== 'string' || !body.SAMLRequest) throw refused('SAMLRequest is missing');
-  const bytes = Buffer.from(body.SAMLRequest, 'base64');
-  if (bytes.length > MAX_XML_BYTES) throw refused('SAMLRequest is too large');
-  // The binding sends plain XML; some SP libraries (node-saml by default) DEFLATE it anyway.
-  let xml = bytes.toString('utf8');
-  if (!xml.trimStart().startsWith('<')) {
-    try {
-      xml = zlib.inflateRawSync(bytes, { maxOutputLength: MAX_XML_BYTES }).toString('utf8');
-    } catch {
-      throw refused('SAMLRequest is neither XML nor DEFLATE-compressed XML');
-    }
-  }
-  return { xml, relayState: typeof body.RelayState === 'string' ? body.RelayState : undefined, verify: (certs) => verifyEnveloped(xml, certs) };
-}
-
-/**
- * Checks the one enveloped signature of the request's root element, with the SP's metadata
- * certificates only (never a key carried in the message), exclusive c14n, no SHA-1.
- */
-function verifyEnveloped(xml: string, certs: string[]): boolean | undefined {
-  const document = parseXml(xml, 'SAMLRequest');
-  const root = document.documentElement;
-  const signatures = elements('ds:Signature', root);
-  if (!signatures.length) return undefined;
-  if (signatures.length > 1 || elements('//ds:Signature', document).length > 1) throw refused('the request carries more than one signature');
-  return certs.some((cert) => {
-    const verifier = new SignedXml({ publicCert: pem(cert), getCertFromKeyInfo: () => null });
-    verifier.loadSignature(signatures[0]!);
-    try {
-      if (!verifier.checkSignature(xml)) return false;
-    } catch {
-      return false;
-    }
-    // the signature must cover the root itself (by its ID), not some other element (XSW)
-    const [reference, ...others] = verifier.getReferences();
-    const id = root.getAttribute('ID');
-    return !others.length && Boolean(id) && reference?.uri === `#${id}`
-      && !String(verifier.signatureAlgorithm).endsWith('sha1') && !String(reference.digestAlgorithm).endsWith('sha1');
-  });
-}
+/** A request that cannot be answered to any ACS: shown as an error page, never as a SAML response. */
+export const refused = (message: string) => new AppError('saml_request_refused', 400, `The SAML request was refused: ${message}.`);
 
 /**
  * Checks an AuthnRequest (SAML Core §3.4.1, Profiles §4.1.4.1): a registered issuer, a fresh and
  * unused ID, our SSO URL as Destination, an ACS from the SP's metadata, and a valid signature
  * when the SP signs or must sign.
  */
-export async function checkAuthnRequest(input: { xml: string; verify: (certs: string[]) => boolean | undefined }, deps: {
+export async function checkAuthnRequest(input: Incoming, deps: {
   findSp: (entityId: string) => Promise<ServiceProvider | undefined>;
   ssoUrl: string;
   requireSigned: boolean;

@@ -1,11 +1,11 @@
 import crypto from 'node:crypto';
 import { promisify } from 'node:util';
-import { SignedXml } from 'xml-crypto';
 import xmlenc from 'xml-encryption';
 import { create } from 'xmlbuilder2';
 import type { SamlCredentials } from '../certificate.ts';
 import type { ServiceProvider } from '../service-provider.ts';
 import { NS } from '../xml.ts';
+import { pemCertificate, signXml } from '../sign.ts';
 
 const encrypt = promisify(xmlenc.encrypt) as (content: string, options: xmlenc.EncryptOptions) => Promise<string>;
 
@@ -40,15 +40,12 @@ export interface ResponseInput {
   now?: Date;
 }
 
-const RSA_SHA256 = 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256';
-const EXC_C14N = 'http://www.w3.org/2001/10/xml-exc-c14n#';
-const SHA256 = 'http://www.w3.org/2001/04/xmlenc#sha256';
 /** An assertion is good for this long (Conditions and SubjectConfirmationData). */
 const VALID_SECONDS = 300;
 const CLOCK_SKEW_SECONDS = 60;
 
-const newId = () => `_${crypto.randomBytes(20).toString('hex')}`;
-const instant = (date: Date) => date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+export const newId = () => `_${crypto.randomBytes(20).toString('hex')}`;
+export const instant = (date: Date) => date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 /**
  * A SAML Response (Core §3.2.2, Profiles §4.1.4.2): a bearer assertion for the SP's audience and
@@ -67,15 +64,15 @@ export async function buildResponse({ idp, sp, acsUrl, inResponseTo, outcome, no
     const code = status.ele(NS.samlp, 'samlp:StatusCode', { Value: top });
     if (second) code.ele(NS.samlp, 'samlp:StatusCode', { Value: second });
     if (outcome.message) status.ele(NS.samlp, 'samlp:StatusMessage').txt(outcome.message);
-    return sign(response.end(), responseId, idp.credentials);
+    return signXml(response.end(), responseId, idp.credentials);
   }
   status.ele(NS.samlp, 'samlp:StatusCode', { Value: STATUS.success });
 
   const assertionId = newId();
   let assertion = assertionXml({ id: assertionId, idp: idp.entityId, sp: sp.entityId, acsUrl, inResponseTo, subject: outcome.subject, now });
-  if (sp.settings.signAssertion) assertion = sign(assertion, assertionId, idp.credentials);
+  if (sp.settings.signAssertion) assertion = signXml(assertion, assertionId, idp.credentials);
   if (sp.settings.encryptAssertion) {
-    const cert = `-----BEGIN CERTIFICATE-----\n${sp.metadata.encryptionCerts[0]!.match(/.{1,64}/g)!.join('\n')}\n-----END CERTIFICATE-----\n`;
+    const cert = pemCertificate(sp.metadata.encryptionCerts[0]!);
     const encrypted = await encrypt(assertion, {
       rsa_pub: new crypto.X509Certificate(cert).publicKey.export({ type: 'spki', format: 'pem' }) as string, pem: cert,
       encryptionAlgorithm: 'http://www.w3.org/2009/xmlenc11#aes256-gcm', keyEncryptionAlgorithm: 'http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p',
@@ -84,7 +81,7 @@ export async function buildResponse({ idp, sp, acsUrl, inResponseTo, outcome, no
     assertion = `<saml:EncryptedAssertion xmlns:saml="${NS.saml}">${encrypted}</saml:EncryptedAssertion>`;
   }
   const xml = response.end().replace(/<\/samlp:Response>\s*$/, `${assertion}</samlp:Response>`);
-  return sp.settings.signResponse ? sign(xml, responseId, idp.credentials) : xml;
+  return sp.settings.signResponse ? signXml(xml, responseId, idp.credentials) : xml;
 }
 
 function assertionXml({ id, idp, sp, acsUrl, inResponseTo, subject, now }: {
@@ -116,14 +113,4 @@ function assertionXml({ id, idp, sp, acsUrl, inResponseTo, subject, now }: {
     }
   }
   return assertion.end({ headless: true }); // no XML declaration: it is embedded (or encrypted and embedded)
-}
-
-/** Signs the element with this ID, placing the signature right after its Issuer (Core §5.4.1). */
-function sign(xml: string, id: string, credentials: SamlCredentials): string {
-  const signer = new SignedXml({ privateKey: credentials.key, publicCert: credentials.cert, signatureAlgorithm: RSA_SHA256, canonicalizationAlgorithm: EXC_C14N });
-  signer.addReference({
-    xpath: `//*[@ID='${id}']`, digestAlgorithm: SHA256, transforms: ['http://www.w3.org/2000/09/xmldsig#enveloped-signature', EXC_C14N],
-  });
-  signer.computeSignature(xml, { prefix: 'ds', location: { reference: `//*[@ID='${id}']/*[local-name(.)='Issuer']`, action: 'after' } });
-  return signer.getSignedXml();
 }

@@ -6,7 +6,8 @@ import type Provider from 'oidc-provider';
 import type { Render } from '../../http/views.ts';
 import { currentSession } from '../../provider/current-session.ts';
 import { ownAuthorizationUrl } from '../../provider/own-clients.ts';
-import { fromPost, fromRedirect, refused } from './authn-request.ts';
+import { refused } from './authn-request.ts';
+import { fromPost, fromRedirect } from './bindings.ts';
 import type { Answer, Begun, SamlSso } from './sso.ts';
 
 interface Deps {
