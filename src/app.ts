@@ -42,7 +42,9 @@ import { loadSamlCredentials } from './saml/certificate.ts';
 import { createSpRegistry, type SpRegistry } from './saml/sp-registry.ts';
 import { idpMetadata } from './saml/idp/idp-metadata.ts';
 import { createSamlSso, type SamlSso } from './saml/idp/sso.ts';
-import { createSamlIdpRoutes } from './saml/idp/routes.ts';
+import { createSamlIdpRoutes, samlLogoutAfterOidcLogout } from './saml/idp/routes.ts';
+import { createSamlLogout, type SamlLogout } from './saml/idp/logout.ts';
+import { sessionEnder } from './provider/end-session.ts';
 
 /** Storage, keys, the authorization server and the services: everything but HTTP. */
 export interface Core {
@@ -57,7 +59,7 @@ export interface Core {
   mfa: Mfa;
   risk: RiskService;
   emailSignIn: EmailSignIn;
-  saml: { registry: SpRegistry; sso: SamlSso; metadata: string };
+  saml: { registry: SpRegistry; sso: SamlSso; logout: SamlLogout; metadata: string };
   render: Render;
   cookieKeys: string[];
   /** The private signing keys the provider signs with now. */
@@ -110,6 +112,11 @@ export async function createCore(config: Config, mode: 'serve' | 'share', log: L
       sso: createSamlSso({
         entityId: config.saml.entityId, issuer: config.issuer, credentials: samlCredentials, registry, accounts, pending: store.singleUse,
         pairwiseSalt: loadPairwiseSalt(config), requireSignedRequests: config.saml.requireSignedRequests,
+        participants: store.samlParticipants, sessionTtlSeconds: config.ttl.session,
+      }),
+      logout: createSamlLogout({
+        entityId: config.saml.entityId, issuer: config.issuer, credentials: samlCredentials, registry, participants: store.samlParticipants,
+        pending: store.singleUse, endSession: sessionEnder(provider, store.adapter('Session'), store.sessions, log),
       }),
     };
     const reloaded: (() => void)[] = [];
@@ -171,11 +178,16 @@ export function createApp(core: Core, log: Logger): Koa {
       provider, accounts, flows: core.flows, mfa: core.mfa, factors: core.store.factors, sessions: core.store.sessions,
       events: core.store.securityEvents, pending: core.store.singleUse, csrf, render, issuer: config.issuer,
     }),
-    createSamlIdpRoutes({ sso: core.saml.sso, metadata: () => core.saml.metadata, provider, render, issuer: config.issuer }),
+    createSamlIdpRoutes({ sso: core.saml.sso, logout: core.saml.logout, metadata: () => core.saml.metadata, provider, render, issuer: config.issuer }),
     ...(config.metrics.port ? [] : [createMetricsRouter(core.metrics.registry, config.metrics.token)]),
   ];
   for (const router of routers) app.use(router.routes()).use(router.allowedMethods());
   app.use(oauthMetadataAlias);
+  const sessionAdapter = core.store.adapter('Session');
+  app.use(samlLogoutAfterOidcLogout({
+    provider, participants: core.store.samlParticipants, logout: core.saml.logout, render,
+    sessionExists: async (uid) => Boolean(await sessionAdapter.findByUid(uid)),
+  }));
   const metadata = metadataCache();
   core.afterKeysReload(metadata.forget);
   app.use(metadata.middleware);

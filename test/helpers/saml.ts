@@ -32,11 +32,15 @@ export function nodeSamlSp(issuer: string, idpCert: string, options: Partial<Sam
 }
 
 /** The auto-submitting POST page Gatehouse answers with: where it posts, and what. */
-export function samlPostForm(page: Page): { action: string; SAMLResponse: string; RelayState?: string } {
+export function samlPostForm(page: Page): { action: string; SAMLResponse: string; SAMLRequest?: string; RelayState?: string } {
   const action = page.body.match(/<form method="post" action="([^"]+)" id="saml-post">/)?.[1];
   if (!action) throw new Error(`not a SAML POST page (${page.status} ${page.url}): ${page.body.slice(page.body.indexOf('<h1'), page.body.indexOf('<h1') + 400)}`);
   const fields = hiddenFields(page.body);
-  return { action: action.replace(/&amp;/g, '&'), SAMLResponse: fields.SAMLResponse!, ...(fields.RelayState !== undefined ? { RelayState: fields.RelayState } : {}) };
+  return {
+    action: action.replace(/&amp;/g, '&'), SAMLResponse: fields.SAMLResponse!,
+    ...(fields.SAMLRequest !== undefined ? { SAMLRequest: fields.SAMLRequest } : {}),
+    ...(fields.RelayState !== undefined ? { RelayState: fields.RelayState } : {}),
+  };
 }
 
 /** Follows a sign-in from `url` through the login form (when asked) to the SAML POST page. */

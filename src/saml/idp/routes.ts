@@ -9,9 +9,13 @@ import { ownAuthorizationUrl } from '../../provider/own-clients.ts';
 import { refused } from './authn-request.ts';
 import { fromPost, fromRedirect } from './bindings.ts';
 import type { Answer, Begun, SamlSso } from './sso.ts';
+import type { SamlLogout, Step } from './logout.ts';
+import type { ParticipantStore } from '../participants.ts';
+import type { Middleware } from 'koa';
 
 interface Deps {
   sso: SamlSso;
+  logout: SamlLogout;
   metadata: () => string;
   provider: Provider;
   render: Render;
@@ -22,14 +26,14 @@ interface Deps {
 const bindingCookie = (key: string) => `gatehouse.saml.${key.slice(0, 12)}`;
 
 /** The SAML IdP: metadata, SSO over HTTP-Redirect and HTTP-POST, IdP-initiated starts, and the continuation. */
-export function createSamlIdpRoutes({ sso, metadata, provider, render, issuer }: Deps): Router {
+export function createSamlIdpRoutes({ sso, logout, metadata, provider, render, issuer }: Deps): Router {
   const router = new Router({ prefix: '/saml' });
   const form = bodyParser({ enableTypes: ['form'], formLimit: '256kb' });
 
   const post = (ctx: Context, answer: Answer) => {
     ctx.set('Cache-Control', 'no-store');
     ctx.type = 'html';
-    ctx.body = render('saml-post', { title: 'Signing you in', ...answer });
+    ctx.body = render('saml-post', { title: 'Signing you in', url: answer.acsUrl, param: 'SAMLResponse', value: answer.samlResponse, relayState: answer.relayState, spName: answer.spName });
   };
   const next = (ctx: Context, begun: Begun) => {
     if ('answer' in begun) return post(ctx, begun.answer);
@@ -69,5 +73,51 @@ export function createSamlIdpRoutes({ sso, metadata, provider, render, issuer }:
     post(ctx, await sso.finish(key, { error, session: error ? undefined : await currentSession(provider, ctx) }));
   });
 
+  // Single logout: a LogoutRequest from an SP, or an SP's LogoutResponse to ours, over either binding.
+  const sloStep = (ctx: Context, step: Step) => {
+    ctx.set('Cache-Control', 'no-store');
+    if ('redirect' in step) return void ctx.redirect(step.redirect);
+    ctx.type = 'html';
+    ctx.body = render('saml-post', { title: 'Signing you out', ...step.post });
+  };
+  router.get('/slo', async (ctx) => {
+    const isResponse = typeof ctx.query.SAMLResponse === 'string';
+    const incoming = fromRedirect(ctx.querystring, isResponse ? 'SAMLResponse' : 'SAMLRequest');
+    sloStep(ctx, await (isResponse ? logout.response(incoming) : logout.request(incoming)));
+  });
+  router.post('/slo', form, async (ctx) => {
+    const body = ctx.request.body as Record<string, unknown>;
+    const isResponse = typeof body.SAMLResponse === 'string';
+    const incoming = fromPost(body, isResponse ? 'SAMLResponse' : 'SAMLRequest');
+    sloStep(ctx, await (isResponse ? logout.response(incoming) : logout.request(incoming)));
+  });
+  router.get('/logged-out', (ctx) => {
+    ctx.type = 'html';
+    ctx.body = render('logged-out', { title: 'Signed out' });
+  });
+
   return router;
+}
+
+/**
+ * After oidc-provider's end-session confirmation has ended the session, the session's SAML SPs
+ * are logged out too (a front-channel chain) before the browser goes where oidc-provider sent it.
+ */
+export function samlLogoutAfterOidcLogout({ provider, participants, logout, render, sessionExists }: {
+  provider: Provider; participants: ParticipantStore; logout: SamlLogout; render: Render; sessionExists: (uid: string) => Promise<boolean>;
+}): Middleware {
+  return async (ctx, next) => {
+    if (ctx.method !== 'POST' || ctx.path !== '/session/end/confirm') return next();
+    const session = await currentSession(provider, ctx);
+    const involved = session ? await participants.forSession(session.uid) : [];
+    await next();
+    const done = ctx.response.get('Location');
+    if (!involved.length || ctx.status !== 303 || !done || (await sessionExists(session!.uid))) return;
+    const step = await logout.afterSessionEnded(involved, done);
+    if ('redirect' in step) return void ctx.redirect(step.redirect);
+    ctx.status = 200;
+    ctx.remove('Location');
+    ctx.type = 'html';
+    ctx.body = render('saml-post', { title: 'Signing you out', ...step.post });
+  };
 }

@@ -6,6 +6,7 @@ import type { CurrentSession } from '../../provider/current-session.ts';
 import type { SamlCredentials } from '../certificate.ts';
 import { NAME_ID_FORMATS, type ServiceProvider } from '../service-provider.ts';
 import type { SpRegistry } from '../sp-registry.ts';
+import type { ParticipantStore } from '../participants.ts';
 import { classFor } from './authn-context.ts';
 import { checkAuthnRequest, refused, type AuthnRequest } from './authn-request.ts';
 import { buildResponse, STATUS, type Subject } from './response.ts';
@@ -19,6 +20,8 @@ interface Deps {
   pending: SingleUseStore;
   pairwiseSalt: string;
   requireSignedRequests: boolean;
+  participants: ParticipantStore;
+  sessionTtlSeconds: number;
 }
 
 /** A sign-in waiting for the pipeline, kept between the SSO request and its continuation. */
@@ -50,7 +53,7 @@ const PENDING_SECONDS = 3600;
  * an IdP-initiated start) waits while the browser goes through the same login → second factor
  * pipeline as OIDC, then the session it leaves becomes a signed assertion for the SP.
  */
-export function createSamlSso({ entityId, issuer, credentials, registry, accounts, pending, pairwiseSalt, requireSignedRequests }: Deps) {
+export function createSamlSso({ entityId, issuer, credentials, registry, accounts, pending, pairwiseSalt, requireSignedRequests, participants, sessionTtlSeconds }: Deps) {
   const respond = async (sp: ServiceProvider, state: Pending, outcome: Parameters<typeof buildResponse>[0]['outcome']): Promise<Answer> => {
     const xml = await buildResponse({ idp: { entityId, credentials }, sp, acsUrl: state.acsUrl, inResponseTo: state.requestId, outcome });
     return { acsUrl: state.acsUrl, samlResponse: Buffer.from(xml).toString('base64'), relayState: state.relayState, spName: sp.entityId };
@@ -112,7 +115,13 @@ export function createSamlSso({ entityId, issuer, credentials, registry, account
       }
       const account = await accounts.findById(session.accountId);
       if (!account || account.disabled) return respond(sp, state, { status: [STATUS.responder, STATUS.requestDenied], message: 'The account is not active.' });
-      return respond(sp, state, { subject: subjectFor(sp, state, session, account, pairwiseSalt) });
+      const subject = subjectFor(sp, state, session, account, pairwiseSalt);
+      // kept for single logout: this SP is told when the session ends
+      await participants.add({
+        sessionUid: session.uid, entityId: sp.entityId, nameId: subject.nameId, nameIdFormat: subject.nameIdFormat,
+        expiresAt: new Date(Date.now() + sessionTtlSeconds * 1000),
+      });
+      return respond(sp, state, { subject });
     },
   };
 }
