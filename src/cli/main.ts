@@ -7,6 +7,7 @@ import { registrationCommand } from './commands/registration.ts';
 import { migrateCommand } from './commands/migrate.ts';
 import { serveCommand } from './commands/serve.ts';
 import { userCommand } from './commands/user.ts';
+import { samlCommand } from './commands/saml.ts';
 import type { Command } from './command.ts';
 
 const COMMANDS: Record<string, Command> = {
@@ -17,6 +18,7 @@ const COMMANDS: Record<string, Command> = {
   client: clientCommand,
   keys: keysCommand,
   registration: registrationCommand,
+  saml: samlCommand,
 };
 
 const USAGE = `usage: gatehouse <command>
@@ -35,6 +37,10 @@ const USAGE = `usage: gatehouse <command>
   keys list
   keys rotate
   registration token [--ttl SECONDS]      an initial access token for dynamic client registration
+  saml sp add (--metadata-file F | --metadata-url U) [--attribute SOURCE=NAME]... [--name-id-format F]
+              [--idp-initiated] [--no-encryption] [--no-response-signature] [--no-assertion-signature]
+  saml sp list
+  saml sp remove ENTITY_ID
 
 Settings come from the environment (see README).`;
 

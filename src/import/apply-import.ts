@@ -7,9 +7,9 @@ import { normalizeEmail, type AccountFields } from '../accounts/account.ts';
 import { passwordProblem } from '../accounts/password-policy.ts';
 import type { ClientMetadata } from '../clients/client-store.ts';
 import { SECRET_METHODS } from '../clients/client-service.ts';
-import { formatPath, importFileSchema, type ImportSamlSp, type ImportUser } from './import-schema.ts';
-import { parseSpMetadata } from '../saml/sp-metadata.ts';
-import { defaultSettings, type SpSettings } from '../saml/service-provider.ts';
+import { formatPath, importFileSchema, type ImportUser } from './import-schema.ts';
+import type { SpSettings } from '../saml/service-provider.ts';
+import { resolveSpInput } from '../saml/sp-input.ts';
 import path from 'node:path';
 
 export class ImportError extends Error {
@@ -86,7 +86,7 @@ export async function applyImport(core: Core, document: unknown, source: string,
   const preparedSps: { entityId: string; metadataXml: string; settings: SpSettings }[] = [];
   for (const [i, input] of sps.entries()) {
     try {
-      preparedSps.push(await spEntry(input, baseDir));
+      preparedSps.push(await resolveSpInput(input, baseDir));
     } catch (error) {
       problems.push(`saml_service_providers[${i}]: ${(error as Error).message}`);
     }
@@ -120,39 +120,6 @@ export async function applyImport(core: Core, document: unknown, source: string,
     }
   });
   return summary;
-}
-
-/** An SP entry's metadata (read or fetched) checked, and its settings over what the metadata asks. */
-async function spEntry(input: ImportSamlSp, baseDir: string) {
-  let metadataXml = input.metadata;
-  if (input.metadata_file !== undefined) {
-    try {
-      metadataXml = fs.readFileSync(path.resolve(baseDir, input.metadata_file), 'utf8');
-    } catch (error) {
-      throw new Error(`metadata_file: cannot read ${input.metadata_file}: ${(error as Error).message.split(',')[0]}`, { cause: error });
-    }
-  }
-  if (input.metadata_url !== undefined) {
-    const response = await fetch(input.metadata_url, { signal: AbortSignal.timeout(10_000), redirect: 'error' }).catch((error: Error) => {
-      throw new Error(`metadata_url: cannot fetch ${input.metadata_url}: ${error.message}`, { cause: error });
-    });
-    if (!response.ok) throw new Error(`metadata_url: ${input.metadata_url} answered ${response.status}`);
-    metadataXml = await response.text();
-  }
-  const metadata = parseSpMetadata(metadataXml!);
-  const given: Partial<SpSettings> = {
-    ...(input.attributes ? { attributes: input.attributes } : {}),
-    ...(input.name_id_format ? { nameIdFormat: input.name_id_format } : {}),
-    ...(input.sign_response !== undefined ? { signResponse: input.sign_response } : {}),
-    ...(input.sign_assertion !== undefined ? { signAssertion: input.sign_assertion } : {}),
-    ...(input.encrypt_assertion !== undefined ? { encryptAssertion: input.encrypt_assertion } : {}),
-    ...(input.idp_initiated !== undefined ? { idpInitiated: input.idp_initiated } : {}),
-    ...(input.metadata_url ? { metadataUrl: input.metadata_url } : {}),
-  };
-  const settings = defaultSettings(metadata, given);
-  if (settings.encryptAssertion && !metadata.encryptionCerts.length) throw new Error(`${metadata.entityId}: encrypt_assertion needs an encryption certificate in the SP metadata`);
-  if (!settings.signResponse && !settings.signAssertion) throw new Error(`${metadata.entityId}: sign the response, the assertion or both`);
-  return { entityId: metadata.entityId, metadataXml: metadataXml!, settings };
 }
 
 /** Account fields from an import entry; a password already in place is not re-hashed. */

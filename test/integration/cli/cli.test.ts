@@ -128,6 +128,28 @@ describe('gatehouse keys', () => {
   }, SLOW);
 });
 
+describe('gatehouse saml sp', () => {
+  it('adds an SP from its metadata with settings, lists, updates and removes it', async () => {
+    const metadata = path.resolve('test/fixtures/saml/sp-metadata.xml');
+    expectOutput(await run('saml', 'sp', 'add', '--metadata-file', metadata, '--attribute', 'email=mail', '--attribute', 'roles=groups', '--idp-initiated'),
+      'added SAML service provider https://sp.example.com/metadata\n');
+    expectOutput(await run('saml', 'sp', 'list'), 'https://sp.example.com/metadata\tpersistent\tencrypted,idp-initiated\n');
+    expect(await inspect(async (core) => (await core.saml.registry.find('https://sp.example.com/metadata'))!.settings)).toMatchObject({
+      attributes: { email: 'mail', roles: 'groups' }, idpInitiated: true, encryptAssertion: true,
+    });
+    expectOutput(await run('saml', 'sp', 'add', '--metadata-file', metadata, '--no-encryption'), 'updated SAML service provider https://sp.example.com/metadata\n');
+    expectOutput(await run('saml', 'sp', 'remove', 'https://sp.example.com/metadata'), 'removed SAML service provider https://sp.example.com/metadata\n');
+    expectOutput(await run('saml', 'sp', 'list'), /^no SAML service providers yet/);
+  }, SLOW);
+
+  it('refuses bad input in one sentence', async () => {
+    expectOneLineError(await run('saml', 'sp', 'add'), 2, /give exactly one of --metadata-file or --metadata-url/);
+    expectOneLineError(await run('saml', 'sp', 'add', '--metadata-file', path.resolve('test/fixtures/saml/xxe-metadata.xml')), 1, /SP metadata must not contain a document type declaration/);
+    expectOneLineError(await run('saml', 'sp', 'add', '--metadata-file', path.resolve('test/fixtures/saml/plain-sp-metadata.xml'), '--attribute', 'mail'), 2, /--attribute takes SOURCE=NAME/);
+    expectOneLineError(await run('saml', 'sp', 'remove', 'https://nobody.example'), 1, /no SAML service provider https:\/\/nobody\.example/);
+  }, SLOW);
+});
+
 describe('gatehouse import and migrate', () => {
   const file = path.resolve('test/fixtures/import/valid.yaml');
 
