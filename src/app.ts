@@ -59,7 +59,8 @@ export interface Core {
   mfa: Mfa;
   risk: RiskService;
   emailSignIn: EmailSignIn;
-  saml: { registry: SpRegistry; sso: SamlSso; logout: SamlLogout; metadata: string };
+  /** The SP registry, and the IdP itself unless it is off (production without a SAML certificate). */
+  saml: { registry: SpRegistry; idp?: { sso: SamlSso; logout: SamlLogout; metadata: string } };
   render: Render;
   cookieKeys: string[];
   /** The private signing keys the provider signs with now. */
@@ -105,19 +106,22 @@ export async function createCore(config: Config, mode: 'serve' | 'share', log: L
       issuer: config.issuer, service: config.brand.name, tokenTtl: config.signIn.emailTokenTtl,
     });
     const samlCredentials = await loadSamlCredentials(config);
+    if (!samlCredentials) log.warn({ certFile: config.saml.certFile }, 'SAML IdP off: no certificate; supply SAML_CERT_FILE and SAML_KEY_FILE to turn it on');
     const registry = createSpRegistry(store.samlServiceProviders);
     const saml = {
       registry,
-      metadata: idpMetadata({ entityId: config.saml.entityId, issuer: config.issuer, credentials: samlCredentials, requireSignedRequests: config.saml.requireSignedRequests }),
-      sso: createSamlSso({
-        entityId: config.saml.entityId, issuer: config.issuer, credentials: samlCredentials, registry, accounts, pending: store.singleUse,
-        pairwiseSalt: loadPairwiseSalt(config), requireSignedRequests: config.saml.requireSignedRequests,
-        participants: store.samlParticipants, sessionTtlSeconds: config.ttl.session,
-      }),
-      logout: createSamlLogout({
-        entityId: config.saml.entityId, issuer: config.issuer, credentials: samlCredentials, registry, participants: store.samlParticipants,
-        pending: store.singleUse, endSession: sessionEnder(provider, store.adapter('Session'), store.sessions, log),
-      }),
+      idp: samlCredentials && {
+        metadata: idpMetadata({ entityId: config.saml.entityId, issuer: config.issuer, credentials: samlCredentials, requireSignedRequests: config.saml.requireSignedRequests }),
+        sso: createSamlSso({
+          entityId: config.saml.entityId, issuer: config.issuer, credentials: samlCredentials, registry, accounts, pending: store.singleUse,
+          pairwiseSalt: loadPairwiseSalt(config), requireSignedRequests: config.saml.requireSignedRequests,
+          participants: store.samlParticipants, sessionTtlSeconds: config.ttl.session,
+        }),
+        logout: createSamlLogout({
+          entityId: config.saml.entityId, issuer: config.issuer, credentials: samlCredentials, registry, participants: store.samlParticipants,
+          pending: store.singleUse, endSession: sessionEnder(provider, store.adapter('Session'), store.sessions, log),
+        }),
+      },
     };
     const reloaded: (() => void)[] = [];
     const core: Core = {
@@ -164,6 +168,7 @@ export function createApp(core: Core, log: Logger): Koa {
   app.use(securityHeaders({ issuer: config.issuer, logoUrl: config.brand.logoUrl }));
   app.use(errorHandler(render, log));
   const csrf = createCsrf(core.cookieKeys[0]!);
+  const samlIdp = core.saml.idp;
   const onSignIn = signInRecorder(core.metrics);
   const routers = [
     createHealthRouter({ checks: core.store.checks, signingKeys: () => core.signingKeys }),
@@ -178,16 +183,18 @@ export function createApp(core: Core, log: Logger): Koa {
       provider, accounts, flows: core.flows, mfa: core.mfa, factors: core.store.factors, sessions: core.store.sessions,
       events: core.store.securityEvents, pending: core.store.singleUse, csrf, render, issuer: config.issuer,
     }),
-    createSamlIdpRoutes({ sso: core.saml.sso, logout: core.saml.logout, metadata: () => core.saml.metadata, provider, render, issuer: config.issuer }),
+    ...(samlIdp ? [createSamlIdpRoutes({ ...samlIdp, metadata: () => samlIdp.metadata, provider, render, issuer: config.issuer })] : []),
     ...(config.metrics.port ? [] : [createMetricsRouter(core.metrics.registry, config.metrics.token)]),
   ];
   for (const router of routers) app.use(router.routes()).use(router.allowedMethods());
   app.use(oauthMetadataAlias);
-  const sessionAdapter = core.store.adapter('Session');
-  app.use(samlLogoutAfterOidcLogout({
-    provider, participants: core.store.samlParticipants, logout: core.saml.logout, render,
-    sessionExists: async (uid) => Boolean(await sessionAdapter.findByUid(uid)),
-  }));
+  if (samlIdp) {
+    const sessionAdapter = core.store.adapter('Session');
+    app.use(samlLogoutAfterOidcLogout({
+      provider, participants: core.store.samlParticipants, logout: samlIdp.logout, render,
+      sessionExists: async (uid) => Boolean(await sessionAdapter.findByUid(uid)),
+    }));
+  }
   const metadata = metadataCache();
   core.afterKeysReload(metadata.forget);
   app.use(metadata.middleware);

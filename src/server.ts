@@ -74,6 +74,7 @@ function banner(config: Config, running: Running): string {
     `Gatehouse is running at ${config.issuer} (listening on ${running.url})`,
     `  discovery:  ${config.issuer}/.well-known/openid-configuration`,
     `  storage:    ${database}${config.redis ? ` and Redis (${config.redis.mode})` : ''}`,
+    `  saml:       ${running.core.saml.idp ? `${config.issuer}/saml/metadata` : 'off (no certificate: set SAML_CERT_FILE and SAML_KEY_FILE)'}`,
     `  mail:       ${config.mail.smtpUrl ? `SMTP (${new URL(config.mail.smtpUrl).host})` : `not sent: written to ${config.mail.outbox} (set SMTP_URL)`}`,
     '',
     'Next: create a user and a client, then point your application at the discovery URL:',

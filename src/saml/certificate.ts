@@ -17,12 +17,13 @@ const RSA = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256', publicExponent: new Ui
 
 /**
  * The SAML signing certificate: from the configured files, else (outside production) generated
- * once into the data directory. Production never generates one.
+ * once into the data directory. Production never generates one: without the files, the SAML IdP
+ * is off (undefined).
  */
-export async function loadSamlCredentials(config: Config): Promise<SamlCredentials> {
+export async function loadSamlCredentials(config: Config): Promise<SamlCredentials | undefined> {
   const { certFile, keyFile, nextCertFile } = config.saml;
   if (!fs.existsSync(certFile) || !fs.existsSync(keyFile)) {
-    if (config.production) throw new Error(`no SAML certificate at ${certFile} (and key at ${keyFile}); supply them or set SAML_CERT_FILE and SAML_KEY_FILE`);
+    if (config.production) return undefined;
     const generated = await generateSamlCertificate(new URL(config.issuer).hostname);
     fs.mkdirSync(path.dirname(certFile), { recursive: true });
     fs.writeFileSync(keyFile, generated.key, { mode: 0o600 });

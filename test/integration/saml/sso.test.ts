@@ -1,5 +1,7 @@
 import fs from 'node:fs';
-import type { SAML } from '@node-saml/node-saml';
+import os from 'node:os';
+import path from 'node:path';
+import { ValidateInResponseTo, type SAML } from '@node-saml/node-saml';
 import { Browser, hiddenFields } from '../../helpers/browser.ts';
 import { startGatehouse, STORAGE_KINDS, type TestGatehouse } from '../../helpers/gatehouse.ts';
 import { authorize, discover } from '../../helpers/relying-party.ts';
@@ -103,6 +105,35 @@ describe.each(STORAGE_KINDS)('SAML SSO with @node-saml/node-saml as the SP (%s)'
     expect(xml).not.toContain('Assertion');
     // node-saml reads NoPassive as "not signed in": no profile, no error
     expect(await passive.validatePostResponseAsync({ SAMLResponse: form.SAMLResponse })).toEqual({ profile: null, loggedOut: false });
+  });
+
+  it('signs in IdP-initiated for an SP that allows it: an unsolicited response, no InResponseTo', async () => {
+    const { core } = gatehouse.running;
+    const sp = (await core.saml.registry.find('https://sp.example.com/metadata'))!;
+    await core.saml.registry.save(sp.metadataXml, { ...sp.settings, idpInitiated: true });
+    try {
+      const page = await throughLogin(new Browser(), `${gatehouse.issuer}/saml/idp-initiated?sp=${encodeURIComponent(sp.entityId)}&RelayState=%2Fdashboard`, ALICE);
+      const form = samlPostForm(page);
+      expect(form.RelayState).toBe('/dashboard');
+      expect(Buffer.from(form.SAMLResponse, 'base64').toString()).not.toContain('InResponseTo');
+      const unsolicited = nodeSamlSp(gatehouse.issuer, idpCert, { validateInResponseTo: ValidateInResponseTo.never });
+      expect((await unsolicited.validatePostResponseAsync({ SAMLResponse: form.SAMLResponse })).profile!.mail).toBe(ALICE.email);
+    } finally {
+      await core.saml.registry.save(sp.metadataXml, sp.settings);
+    }
+  });
+
+  it('publishes the next certificate before it signs (rollover)', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gatehouse-rollover-'));
+    fs.copyFileSync(path.resolve('test/fixtures/saml/other-signing.crt'), path.join(dir, 'next.crt'));
+    const rolling = await startGatehouse({ env: { SAML_NEXT_CERT_FILE: path.join(dir, 'next.crt') } });
+    try {
+      const xml = await (await fetch(`${rolling.issuer}/saml/metadata`)).text();
+      expect(xml.match(/<md:KeyDescriptor use="signing">/g)).toHaveLength(2);
+      expect(xml).toContain(fixture('other-signing.crt').replace(/-----(BEGIN|END) CERTIFICATE-----|\s/g, ''));
+    } finally {
+      await rolling.close();
+    }
   });
 
   it('asks for a second factor when the SP requests the REFEDS MFA context', async () => {

@@ -35,6 +35,8 @@ describe('NODE_ENV=production', () => {
       expect(jwks.keys).toHaveLength(1);
       expect(jwks.keys[0]).toMatchObject({ kid: key.kid, alg: 'ES256', use: 'sig' });
       expect(jwks.keys[0]).not.toHaveProperty('d');
+      // no SAML certificate supplied: the SAML IdP is off, and none is generated
+      expect((await fetch(`${running.url}/saml/metadata`)).status).toBe(404);
       expect(fs.readdirSync(dataDir)).toEqual([]);
     } finally {
       await running.close();
