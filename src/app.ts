@@ -175,7 +175,10 @@ export function createApp(core: Core, log: Logger): Koa {
     createAssetsRouter(config.brand),
     createInteractionsRouter({
       provider, accounts, mfa: core.mfa, emailSignIn: core.emailSignIn, csrf, render, onSignIn,
-      signIn: createSignIn({ provider, mfa: core.mfa, risk: core.risk, events: core.store.securityEvents, pending: core.store.singleUse, onSignIn }),
+      signIn: createSignIn({
+        provider, mfa: core.mfa, risk: core.risk, events: core.store.securityEvents, pending: core.store.singleUse, onSignIn,
+        onMfaRequired: (reasons) => reasons.forEach((reason) => core.metrics.mfaChallenges.inc({ reason })),
+      }),
       options: { registration: config.signIn.registration, emailCode: config.signIn.emailCode, magicLink: config.signIn.magicLink },
     }),
     createAccountRoutes({ flows: core.flows, csrf, render, limiters: core.store.limiters, registration: config.signIn.registration }),
@@ -183,7 +186,10 @@ export function createApp(core: Core, log: Logger): Koa {
       provider, accounts, flows: core.flows, mfa: core.mfa, factors: core.store.factors, sessions: core.store.sessions,
       events: core.store.securityEvents, pending: core.store.singleUse, csrf, render, issuer: config.issuer,
     }),
-    ...(samlIdp ? [createSamlIdpRoutes({ ...samlIdp, metadata: () => samlIdp.metadata, provider, render, issuer: config.issuer })] : []),
+    ...(samlIdp ? [createSamlIdpRoutes({
+      ...samlIdp, metadata: () => samlIdp.metadata, provider, render, issuer: config.issuer,
+      onResponse: (status) => core.metrics.samlResponses.inc({ status }),
+    })] : []),
     ...(config.metrics.port ? [] : [createMetricsRouter(core.metrics.registry, config.metrics.token)]),
   ];
   for (const router of routers) app.use(router.routes()).use(router.allowedMethods());

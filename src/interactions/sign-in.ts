@@ -28,6 +28,8 @@ interface Deps {
   events: SecurityEventStore;
   pending: SingleUseStore;
   onSignIn: (method: string, outcome: string) => void;
+  /** Told whenever a second factor is asked for, with why. */
+  onMfaRequired: (reasons: MfaReason[]) => void;
 }
 
 const DEVICE_COOKIE = 'gatehouse.device';
@@ -38,7 +40,7 @@ const DEVICE_DAYS = 400; // the longest lifetime browsers allow a cookie
  * second factor is due; only then does the interaction's login complete, with the amr and acr
  * of what happened (RFC 8176, OIDC Core §2). A session never holds a half-done sign-in.
  */
-export function createSignIn({ provider, mfa, risk, events, pending, onSignIn }: Deps) {
+export function createSignIn({ provider, mfa, risk, events, pending, onSignIn, onMfaRequired }: Deps) {
   const pendingKey = (uid: string) => `pending-sign-in:${uid}`;
   const attempt = (ctx: Context) => ({
     ip: ctx.ip, userAgent: ctx.get('user-agent') || undefined, deviceId: ctx.cookies.get(DEVICE_COOKIE, { signed: true }) ?? undefined,
@@ -87,6 +89,7 @@ export function createSignIn({ provider, mfa, risk, events, pending, onSignIn }:
       if (!reasons.length) return complete(ctx, interaction, accountId, amr, method);
       const state: PendingSignIn = { accountId, amr, method, reasons, ...(reasons.includes('risk') ? { risk: { score: assessment.score } } : {}) };
       await pending.put(pendingKey(interaction.uid), state as never, 3600);
+      onMfaRequired(reasons);
       await events.record({ accountId, kind: 'mfa_required', ip: ctx.ip, userAgent: ctx.get('user-agent') || null, deviceId: attempt(ctx).deviceId ?? null, detail: { reasons } });
       return `/interaction/${interaction.uid}`;
     },

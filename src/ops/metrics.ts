@@ -19,6 +19,12 @@ export function createMetrics(poolStats: () => PoolStats) {
     tokens: new Counter({
       name: 'gatehouse_tokens_issued_total', help: 'Successful token endpoint responses by grant type', labelNames: ['grant_type'], registers,
     }),
+    mfaChallenges: new Counter({
+      name: 'gatehouse_mfa_challenges_total', help: 'Second factors asked for, by reason (enrolled, acr, risk)', labelNames: ['reason'], registers,
+    }),
+    samlResponses: new Counter({
+      name: 'gatehouse_saml_responses_total', help: 'SAML responses sent to service providers, by status', labelNames: ['status'], registers,
+    }),
     rateLimited: new Counter({
       name: 'gatehouse_rate_limit_refusals_total', help: 'Requests refused by a rate limit, lockout or the hashing queue', labelNames: ['limit'], registers,
     }),

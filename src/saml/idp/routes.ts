@@ -20,17 +20,20 @@ interface Deps {
   provider: Provider;
   render: Render;
   issuer: string;
+  /** Told of every response sent, by status. */
+  onResponse: (status: string) => void;
 }
 
 /** Binds a waiting sign-in to the browser that started it: only it can continue it. */
 const bindingCookie = (key: string) => `gatehouse.saml.${key.slice(0, 12)}`;
 
 /** The SAML IdP: metadata, SSO over HTTP-Redirect and HTTP-POST, IdP-initiated starts, and the continuation. */
-export function createSamlIdpRoutes({ sso, logout, metadata, provider, render, issuer }: Deps): Router {
+export function createSamlIdpRoutes({ sso, logout, metadata, provider, render, issuer, onResponse }: Deps): Router {
   const router = new Router({ prefix: '/saml' });
   const form = bodyParser({ enableTypes: ['form'], formLimit: '256kb' });
 
   const post = (ctx: Context, answer: Answer) => {
+    onResponse(answer.status);
     ctx.set('Cache-Control', 'no-store');
     ctx.type = 'html';
     ctx.body = render('saml-post', { title: 'Signing you in', url: answer.acsUrl, param: 'SAMLResponse', value: answer.samlResponse, relayState: answer.relayState, spName: answer.spName });

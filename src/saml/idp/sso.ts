@@ -37,6 +37,8 @@ interface Pending {
 
 /** What to post to the SP's ACS. */
 export interface Answer {
+  /** The status sent: Success, or the most specific refusal code (NoPassive, …). */
+  status: string;
   acsUrl: string;
   samlResponse: string;
   relayState?: string;
@@ -56,7 +58,9 @@ const PENDING_SECONDS = 3600;
 export function createSamlSso({ entityId, issuer, credentials, registry, accounts, pending, pairwiseSalt, requireSignedRequests, participants, sessionTtlSeconds }: Deps) {
   const respond = async (sp: ServiceProvider, state: Pending, outcome: Parameters<typeof buildResponse>[0]['outcome']): Promise<Answer> => {
     const xml = await buildResponse({ idp: { entityId, credentials }, sp, acsUrl: state.acsUrl, inResponseTo: state.requestId, outcome });
-    return { acsUrl: state.acsUrl, samlResponse: Buffer.from(xml).toString('base64'), relayState: state.relayState, spName: sp.entityId };
+    const codes = 'subject' in outcome ? [STATUS.success] : outcome.status.filter(Boolean);
+    const status = codes[codes.length - 1]!.split(':').pop()!;
+    return { status, acsUrl: state.acsUrl, samlResponse: Buffer.from(xml).toString('base64'), relayState: state.relayState, spName: sp.entityId };
   };
   const wait = async (state: Pending, request?: AuthnRequest): Promise<Begun> => {
     const key = crypto.randomBytes(24).toString('base64url');

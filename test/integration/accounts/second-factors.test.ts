@@ -170,6 +170,7 @@ describe.each(STORAGE_KINDS)('second factors (%s)', (storage) => {
     expect(security.body).toMatch(/risk decision: score 60, second factor asked/);
     expect(security.body).toContain('this browser has not signed in to the account before (+30)');
     expect(security.body).toContain('3 failed sign-ins for the account in the last hour (+30)');
+    expect(await (await fetch(`${gatehouse.issuer}/metrics`)).text()).toMatch(/^gatehouse_mfa_challenges_total\{reason="risk"\} [1-9]/m);
   });
 
   it('lists sessions and signs out the others', async () => {

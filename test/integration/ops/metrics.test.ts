@@ -60,6 +60,8 @@ describe.each(STORAGE_KINDS)('metrics (%s)', (storage) => {
     expect(sample(text, 'gatehouse_store_call_duration_seconds_count', { backend: 'postgres', operation: 'accounts.findByEmail' })).toBeGreaterThan(0);
     expect(sample(text, 'gatehouse_postgres_pool_connections', { state: 'total' })).toBeGreaterThan(0);
     expect(sample(text, 'gatehouse_process_resident_memory_bytes')).toBeGreaterThan(0);
+    expect(text).toContain('# TYPE gatehouse_mfa_challenges_total counter');
+    expect(text).toContain('# TYPE gatehouse_saml_responses_total counter');
     expect(sample(text, 'gatehouse_nodejs_eventloop_lag_seconds')).toBeGreaterThanOrEqual(0);
     expect(text).not.toMatch(/route="\/interaction\/[A-Za-z0-9_-]{20,}/); // routes are patterns, never ids
   });

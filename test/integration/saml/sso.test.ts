@@ -105,6 +105,9 @@ describe.each(STORAGE_KINDS)('SAML SSO with @node-saml/node-saml as the SP (%s)'
     expect(xml).not.toContain('Assertion');
     // node-saml reads NoPassive as "not signed in": no profile, no error
     expect(await passive.validatePostResponseAsync({ SAMLResponse: form.SAMLResponse })).toEqual({ profile: null, loggedOut: false });
+    const metrics = await (await fetch(`${gatehouse.issuer}/metrics`)).text();
+    expect(metrics).toMatch(/^gatehouse_saml_responses_total\{status="NoPassive"\} 1$/m);
+    expect(metrics).toMatch(/^gatehouse_saml_responses_total\{status="Success"\} \d+$/m);
   });
 
   it('signs in IdP-initiated for an SP that allows it: an unsolicited response, no InResponseTo', async () => {
