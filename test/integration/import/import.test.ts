@@ -1,3 +1,4 @@
+import http from 'node:http';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -227,6 +228,23 @@ describe('import file', () => {
       const before = await spRows();
       expect(await applyImportFile(core, file, { dryRun: false })).toEqual(summaryOf([0, 0, 0], [0, 0, 0], [], [0, 0, 2]));
       expect(await spRows()).toEqual(before);
+    });
+
+    it('fetches metadata from metadata_url, and says clearly when it cannot', async () => {
+      const server = http.createServer((req, res) => {
+        if (req.url === '/metadata') res.writeHead(200, { 'content-type': 'application/samlmetadata+xml' }).end(fs.readFileSync(samlFixture('plain-sp-metadata.xml')));
+        else res.writeHead(404).end();
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+      try {
+        const summary = await applyImport(core, { saml_service_providers: [{ metadata_url: `${base}/metadata` }] }, 'inline', { dryRun: true });
+        expect(summary.saml_service_providers.created + summary.saml_service_providers.unchanged + summary.saml_service_providers.updated).toBe(1);
+        const problems = await problemsOf(applyImport(core, { saml_service_providers: [{ metadata_url: `${base}/gone` }] }, 'inline', { dryRun: false }));
+        expect(problems).toEqual([`saml_service_providers[0]: metadata_url: ${base}/gone answered 404`]);
+      } finally {
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      }
     });
 
     it.each([
