@@ -45,6 +45,9 @@ import { createSamlSso, type SamlSso } from './saml/idp/sso.ts';
 import { createSamlIdpRoutes, samlLogoutAfterOidcLogout } from './saml/idp/routes.ts';
 import { createSamlLogout, type SamlLogout } from './saml/idp/logout.ts';
 import { sessionEnder } from './provider/end-session.ts';
+import { createFederation, type Federation } from './federation/federation-service.ts';
+import { createOidcUpstreams } from './federation/oidc-upstream.ts';
+import { createFederationRoutes } from './federation/routes.ts';
 
 /** Storage, keys, the authorization server and the services: everything but HTTP. */
 export interface Core {
@@ -60,6 +63,7 @@ export interface Core {
   risk: RiskService;
   emailSignIn: EmailSignIn;
   /** The SP registry, and the IdP itself unless it is off (production without a SAML certificate). */
+  federation: Federation;
   saml: { registry: SpRegistry; idp?: { sso: SamlSso; logout: SamlLogout; metadata: string } };
   render: Render;
   cookieKeys: string[];
@@ -125,7 +129,7 @@ export async function createCore(config: Config, mode: 'serve' | 'share', log: L
     };
     const reloaded: (() => void)[] = [];
     const core: Core = {
-      config, store, provider, accounts, clients, hasher, mailer, flows, mfa, risk: createRiskService(store.securityEvents, config.risk), emailSignIn, saml, render, cookieKeys, metrics,
+      config, store, provider, accounts, clients, hasher, mailer, flows, mfa, risk: createRiskService(store.securityEvents, config.risk), emailSignIn, saml, federation: createFederation(store.upstreams, accounts), render, cookieKeys, metrics,
       get signingKeys() {
         return live.keys;
       },
@@ -170,17 +174,27 @@ export function createApp(core: Core, log: Logger): Koa {
   const csrf = createCsrf(core.cookieKeys[0]!);
   const samlIdp = core.saml.idp;
   const onSignIn = signInRecorder(core.metrics);
+  const signIn = createSignIn({
+    provider, mfa: core.mfa, risk: core.risk, events: core.store.securityEvents, pending: core.store.singleUse, onSignIn,
+    onMfaRequired: (reasons) => reasons.forEach((reason) => core.metrics.mfaChallenges.inc({ reason })),
+  });
+  const federationRoutes = createFederationRoutes({
+    provider, upstreams: core.store.upstreams, federation: core.federation, signIn, events: core.store.securityEvents, pending: core.store.singleUse,
+    oidc: createOidcUpstreams({ issuer: config.issuer, pending: core.store.singleUse, production: config.production }),
+    samlStart: async () => {
+      throw new Error('SAML upstreams are not ready');
+    },
+  });
   const routers = [
     createHealthRouter({ checks: core.store.checks, signingKeys: () => core.signingKeys }),
     createAssetsRouter(config.brand),
     createInteractionsRouter({
       provider, accounts, mfa: core.mfa, emailSignIn: core.emailSignIn, csrf, render, onSignIn,
-      signIn: createSignIn({
-        provider, mfa: core.mfa, risk: core.risk, events: core.store.securityEvents, pending: core.store.singleUse, onSignIn,
-        onMfaRequired: (reasons) => reasons.forEach((reason) => core.metrics.mfaChallenges.inc({ reason })),
-      }),
+      signIn, federation: core.federation,
+      upstreams: async () => (await core.store.upstreams.list()).map(({ id, displayName }) => ({ id, displayName })),
       options: { registration: config.signIn.registration, emailCode: config.signIn.emailCode, magicLink: config.signIn.magicLink },
     }),
+    federationRoutes.router,
     createAccountRoutes({ flows: core.flows, csrf, render, limiters: core.store.limiters, registration: config.signIn.registration }),
     createSelfServiceRoutes({
       provider, accounts, flows: core.flows, mfa: core.mfa, factors: core.store.factors, sessions: core.store.sessions,

@@ -10,6 +10,8 @@ import { SECRET_METHODS } from '../clients/client-service.ts';
 import { formatPath, importFileSchema, type ImportUser } from './import-schema.ts';
 import type { SpSettings } from '../saml/service-provider.ts';
 import { resolveSpInput } from '../saml/sp-input.ts';
+import { oidcUpstreamFrom, samlUpstreamFrom } from '../federation/upstream-input.ts';
+import type { Upstream } from '../federation/upstream.ts';
 import path from 'node:path';
 
 export class ImportError extends Error {
@@ -21,7 +23,7 @@ export class ImportError extends Error {
 }
 
 type Outcome = 'created' | 'updated' | 'unchanged';
-export type ImportSummary = Record<'clients' | 'users' | 'saml_service_providers', Record<Outcome, number>> & {
+export type ImportSummary = Record<'clients' | 'users' | 'saml_service_providers' | 'identity_providers', Record<Outcome, number>> & {
   /** What RFC 9700 discourages in the file's clients, by entry. */
   warnings: string[];
 };
@@ -52,7 +54,7 @@ export async function applyImportFile(core: Core, file: string, options: { dryRu
 export async function applyImport(core: Core, document: unknown, source: string, { dryRun, baseDir = process.cwd() }: { dryRun: boolean; baseDir?: string }): Promise<ImportSummary> {
   const parsed = importFileSchema.safeParse(document);
   if (!parsed.success) throw new ImportError(source, parsed.error.issues.map((i) => `${formatPath(i.path) || '(top level)'}: ${i.message}`));
-  const { clients = [], users = [], saml_service_providers: sps = [] } = parsed.data;
+  const { clients = [], users = [], saml_service_providers: sps = [], oidc_identity_providers: oidcUps = [], saml_identity_providers: samlUps = [] } = parsed.data;
   const problems = [
     ...duplicates(clients.map((c) => c.client_id), 'clients', 'client_id'),
     ...duplicates(users.map((u) => normalizeEmail(u.email)), 'users', 'email'),
@@ -92,9 +94,18 @@ export async function applyImport(core: Core, document: unknown, source: string,
     }
   }
   problems.push(...duplicates(preparedSps.map((sp) => sp.entityId), 'saml_service_providers', 'entityID'));
+  const preparedUpstreams: Upstream[] = oidcUps.map(oidcUpstreamFrom);
+  for (const [i, input] of samlUps.entries()) {
+    try {
+      preparedUpstreams.push(await samlUpstreamFrom(input, baseDir));
+    } catch (error) {
+      problems.push(`saml_identity_providers[${i}] (${input.id}): ${(error as Error).message}`);
+    }
+  }
+  problems.push(...duplicates([...oidcUps, ...samlUps].map((u) => u.id), 'identity providers', 'id'));
   if (problems.length) throw new ImportError(source, problems);
 
-  const summary: ImportSummary = { clients: tally(), users: tally(), saml_service_providers: tally(), warnings };
+  const summary: ImportSummary = { clients: tally(), users: tally(), saml_service_providers: tally(), identity_providers: tally(), warnings };
   await core.store.transaction(async (repos) => {
     for (const metadata of preparedClients) {
       const existing = await repos.clients.find(metadata.client_id);
@@ -117,6 +128,12 @@ export async function applyImport(core: Core, document: unknown, source: string,
       const outcome = !existing ? 'created' : isDeepStrictEqual({ ...existing, createdAt: 0, updatedAt: 0 }, { ...sp, createdAt: 0, updatedAt: 0 }) ? 'unchanged' : 'updated';
       if (!dryRun && outcome !== 'unchanged') await repos.samlServiceProviders.save(sp.entityId, sp.metadataXml, sp.settings);
       summary.saml_service_providers[outcome]++;
+    }
+    for (const upstream of preparedUpstreams) {
+      const existing = await repos.upstreams.find(upstream.id);
+      const outcome = !existing ? 'created' : isDeepStrictEqual(existing, upstream) ? 'unchanged' : 'updated';
+      if (!dryRun && outcome !== 'unchanged') await repos.upstreams.save(upstream);
+      summary.identity_providers[outcome]++;
     }
   });
   return summary;

@@ -49,16 +49,51 @@ export const samlServiceProvider = z.strictObject({
   message: 'give exactly one of metadata, metadata_file or metadata_url',
 });
 
+const domain = z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/i, 'must be a domain name like corp.example.com');
+/** What every upstream IdP entry has: its id in URLs, its label, and how its people become accounts. */
+const upstreamCommon = {
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lower-case letters, digits and dashes (it appears in URLs)'),
+  display_name: z.string().min(1).max(80),
+  domains: z.array(domain).optional(),
+  trusted_domains: z.array(domain).optional(),
+  provision: z.boolean().optional(),
+  claims: z.partialRecord(z.enum(['email', 'name', 'given_name', 'family_name']), z.string().min(1).max(256)).optional(),
+  roles: z.strictObject({ from: z.string().min(1), map: z.record(z.string().min(1), z.string().min(1).max(100)) }).optional(),
+};
+
+/** An upstream OpenID Provider people can sign in with. */
+export const oidcIdentityProvider = z.strictObject({
+  ...upstreamCommon,
+  issuer: z.url({ protocol: /^https?$/ }),
+  client_id: z.string().min(1),
+  client_secret: z.string().min(1).optional(),
+  scopes: z.string().min(1).optional(),
+});
+
+/** An upstream SAML IdP people can sign in with: its metadata (inline, file or URL). */
+export const samlIdentityProvider = z.strictObject({
+  ...upstreamCommon,
+  metadata: z.string().min(1).optional(),
+  metadata_file: z.string().min(1).optional(),
+  metadata_url: z.url({ protocol: /^https?$/ }).optional(),
+}).refine((idp) => [idp.metadata, idp.metadata_file, idp.metadata_url].filter((m) => m !== undefined).length === 1, {
+  message: 'give exactly one of metadata, metadata_file or metadata_url',
+});
+
 /** The import file (YAML or JSON); see README. */
 export const importFileSchema = z.strictObject({
   clients: z.array(client).optional(),
   users: z.array(user).optional(),
   saml_service_providers: z.array(samlServiceProvider).optional(),
+  oidc_identity_providers: z.array(oidcIdentityProvider).optional(),
+  saml_identity_providers: z.array(samlIdentityProvider).optional(),
 });
 
 export type ImportFile = z.infer<typeof importFileSchema>;
 export type ImportUser = NonNullable<ImportFile['users']>[number];
 export type ImportSamlSp = z.infer<typeof samlServiceProvider>;
+export type ImportOidcUpstream = z.infer<typeof oidcIdentityProvider>;
+export type ImportSamlUpstream = z.infer<typeof samlIdentityProvider>;
 
 /** "clients[1].redirect_uris" from zod's path. */
 export const formatPath = (path: readonly PropertyKey[]) =>

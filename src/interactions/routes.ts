@@ -2,7 +2,6 @@ import Router from '@koa/router';
 import { bodyParser } from '@koa/bodyparser';
 import type { Context } from 'koa';
 import type Provider from 'oidc-provider';
-import { errors } from 'oidc-provider';
 import { AppError } from '../app-error.ts';
 import type { AccountService } from '../accounts/account-service.ts';
 import type { Csrf } from '../http/csrf.ts';
@@ -11,6 +10,8 @@ import type { Mfa, SecondFactorMethod } from '../mfa/mfa-service.ts';
 import type { EmailSignIn } from '../accounts/email-sign-in.ts';
 import { grantConsent, requestedAccess } from './consent.ts';
 import type { PendingSignIn, SignIn } from './sign-in.ts';
+import { interactionOf } from './interaction.ts';
+import type { Federation } from '../federation/federation-service.ts';
 
 interface Deps {
   provider: Provider;
@@ -21,6 +22,9 @@ interface Deps {
   csrf: Csrf;
   render: Render;
   options: { registration: boolean; emailCode: boolean; magicLink: boolean };
+  /** Upstream IdPs: buttons on the login page, and home-realm discovery by email domain. */
+  federation: Federation;
+  upstreams: () => Promise<{ id: string; displayName: string }[]>;
   /** Told of every sign-in attempt: the method and the outcome ('success' or an error code). */
   onSignIn: (method: string, outcome: string) => void;
 }
@@ -33,7 +37,7 @@ const seeOther = (ctx: Context, location: string) => {
 };
 
 /** Account chooser, login, second factor and consent pages in oidc-provider's interaction pipeline. */
-export function createInteractionsRouter({ provider, accounts, mfa, emailSignIn, signIn, csrf, render, options, onSignIn }: Deps): Router {
+export function createInteractionsRouter({ provider, accounts, mfa, emailSignIn, signIn, csrf, render, options, federation, upstreams, onSignIn }: Deps): Router {
   const router = new Router({ prefix: '/interaction/:uid' });
   router.use(async (ctx, next) => {
     ctx.set('Cache-Control', 'no-store'); // pages with CSRF tokens and sign-in errors are never cached
@@ -42,18 +46,7 @@ export function createInteractionsRouter({ provider, accounts, mfa, emailSignIn,
   const form = bodyParser({ enableTypes: ['form'], formLimit: '16kb' });
   const json = bodyParser({ enableTypes: ['json'], jsonLimit: '64kb' });
 
-  const details = async (ctx: Context) => {
-    try {
-      const interaction = await provider.interactionDetails(ctx.req, ctx.res);
-      if (interaction.uid !== ctx.params.uid) throw new errors.SessionNotFound('interaction mismatch');
-      return interaction;
-    } catch (error) {
-      if (error instanceof errors.SessionNotFound) {
-        throw new AppError('interaction_expired', 400, 'This sign-in page has expired. Go back to the application and start again.');
-      }
-      throw error;
-    }
-  };
+  const details = (ctx: Context) => interactionOf(provider, ctx, ctx.params.uid);
   const clientName = async (clientId: unknown) => {
     const client = typeof clientId === 'string' ? await provider.Client.find(clientId) : undefined;
     return client?.clientName ?? client?.clientId;
@@ -71,7 +64,7 @@ export function createInteractionsRouter({ provider, accounts, mfa, emailSignIn,
     ctx.type = 'html';
     ctx.body = render('login', {
       uid: interaction.uid, csrf: csrf.tokenFor(interaction.uid), client: await clientName(interaction.params.client_id),
-      email: interaction.params.login_hint, title: 'Sign in', ...options, ...extra,
+      email: interaction.params.login_hint, title: 'Sign in', ...options, upstreams: await upstreams(), ...extra,
     });
   };
   const mfaPage = async (ctx: Context, interaction: Awaited<ReturnType<typeof details>>, state: PendingSignIn, extra: Record<string, unknown> = {}) => {
@@ -119,6 +112,9 @@ export function createInteractionsRouter({ provider, accounts, mfa, emailSignIn,
     const { email, password } = ctx.request.body as Record<string, unknown>;
     const choosing = interaction.prompt.name === 'select_account';
     if (interaction.prompt.name !== 'login' && !choosing) throw new AppError('wrong_step', 400, 'This sign-in step is already done.');
+    // home-realm discovery: people of an upstream's email domain sign in there
+    const home = typeof email === 'string' && email.includes('@') ? await federation.forEmail(email) : undefined;
+    if (home) return seeOther(ctx, `/interaction/${interaction.uid}/upstream/${home.id}`);
     if (typeof email !== 'string' || typeof password !== 'string' || !email || !password) {
       ctx.status = 400;
       return loginPage(ctx, interaction, { error: 'Enter your email and password.', email });

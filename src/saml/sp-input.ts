@@ -1,8 +1,7 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import type { ImportSamlSp } from '../import/import-schema.ts';
 import { defaultSettings, type SpSettings } from './service-provider.ts';
 import { parseSpMetadata } from './sp-metadata.ts';
+import { loadMetadata } from './metadata-source.ts';
 
 export type SpInput = ImportSamlSp;
 
@@ -11,22 +10,8 @@ export type SpInput = ImportSamlSp;
  * URL) checked, and its settings over what the metadata asks.
  */
 export async function resolveSpInput(input: SpInput, baseDir: string): Promise<{ entityId: string; metadataXml: string; settings: SpSettings }> {
-  let metadataXml = input.metadata;
-  if (input.metadata_file !== undefined) {
-    try {
-      metadataXml = fs.readFileSync(path.resolve(baseDir, input.metadata_file), 'utf8');
-    } catch (error) {
-      throw new Error(`metadata_file: cannot read ${input.metadata_file}: ${(error as Error).message.split(',')[0]}`, { cause: error });
-    }
-  }
-  if (input.metadata_url !== undefined) {
-    const response = await fetch(input.metadata_url, { signal: AbortSignal.timeout(10_000), redirect: 'error' }).catch((error: Error) => {
-      throw new Error(`metadata_url: cannot fetch ${input.metadata_url}: ${error.message}`, { cause: error });
-    });
-    if (!response.ok) throw new Error(`metadata_url: ${input.metadata_url} answered ${response.status}`);
-    metadataXml = await response.text();
-  }
-  const metadata = parseSpMetadata(metadataXml!);
+  const metadataXml = await loadMetadata(input, baseDir);
+  const metadata = parseSpMetadata(metadataXml);
   const given: Partial<SpSettings> = {
     ...(input.attributes ? { attributes: input.attributes } : {}),
     ...(input.name_id_format ? { nameIdFormat: input.name_id_format } : {}),
@@ -39,5 +24,5 @@ export async function resolveSpInput(input: SpInput, baseDir: string): Promise<{
   const settings = defaultSettings(metadata, given);
   if (settings.encryptAssertion && !metadata.encryptionCerts.length) throw new Error(`${metadata.entityId}: encrypt_assertion needs an encryption certificate in the SP metadata`);
   if (!settings.signResponse && !settings.signAssertion) throw new Error(`${metadata.entityId}: sign the response, the assertion or both`);
-  return { entityId: metadata.entityId, metadataXml: metadataXml!, settings };
+  return { entityId: metadata.entityId, metadataXml, settings };
 }

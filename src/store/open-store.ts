@@ -13,6 +13,8 @@ import type { ServiceProviderStore } from '../saml/service-provider.ts';
 import { samlSpRepository } from './saml-sp-repository.ts';
 import { samlParticipantRepository } from './saml-participant-repository.ts';
 import type { ParticipantStore } from '../saml/participants.ts';
+import type { UpstreamStore } from '../federation/upstream.ts';
+import { upstreamRepository } from './upstream-repository.ts';
 import { accountSessionIndex } from './account-session-index.ts';
 import { factorRepository } from './factor-repository.ts';
 import { securityEventRepository } from './security-event-repository.ts';
@@ -37,6 +39,7 @@ export interface Repositories {
   accounts: AccountStore;
   clients: ClientStore;
   samlServiceProviders: ServiceProviderStore;
+  upstreams: UpstreamStore;
 }
 
 export interface Store extends Repositories {
@@ -121,6 +124,7 @@ function storeOn({ dataSource, redis, prefix, feed, observe, embedded }: Parts):
   return {
     accounts: postgres(accountRepository(dataSource.manager), 'accounts'),
     samlServiceProviders: postgres(samlSpRepository(dataSource.manager), 'saml_service_providers'),
+    upstreams: postgres(upstreamRepository(dataSource.manager), 'upstreams'),
     clients: { find: clients.find, list: clients.list, save: clients.save, delete: clients.delete },
     factors: postgres(factorRepository(dataSource.manager), 'factors'),
     securityEvents: postgres(securityEventRepository(dataSource.manager), 'security_events'),
@@ -143,6 +147,7 @@ function storeOn({ dataSource, redis, prefix, feed, observe, embedded }: Parts):
         return fn({
           accounts: postgres(accountRepository(manager), 'accounts'),
           samlServiceProviders: samlSpRepository(manager),
+          upstreams: upstreamRepository(manager),
           clients: {
             ...repo,
             save: async (metadata) => (changedClients.add(metadata.client_id), repo.save(metadata)),

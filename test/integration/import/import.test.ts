@@ -24,6 +24,7 @@ const summaryOf = (clients: [number, number, number], users: [number, number, nu
   clients: { created: clients[0], updated: clients[1], unchanged: clients[2] },
   users: { created: users[0], updated: users[1], unchanged: users[2] },
   saml_service_providers: { created: sps[0], updated: sps[1], unchanged: sps[2] },
+  identity_providers: { created: 0, updated: 0, unchanged: 0 },
   warnings,
 });
 
