@@ -5,6 +5,7 @@ import mount from 'koa-mount';
 import type Provider from 'oidc-provider';
 import type { Logger } from 'pino';
 import type { Config } from './config/config.ts';
+import { AppError } from './app-error.ts';
 import { createAccountService, type AccountService } from './accounts/account-service.ts';
 import { PasswordHasher } from './accounts/password-hasher.ts';
 import { createClientService, type ClientService } from './clients/client-service.ts';
@@ -48,6 +49,8 @@ import { sessionEnder } from './provider/end-session.ts';
 import { createFederation, type Federation } from './federation/federation-service.ts';
 import { createOidcUpstreams } from './federation/oidc-upstream.ts';
 import { createFederationRoutes } from './federation/routes.ts';
+import { createSamlBridge, type SamlBridge } from './saml/sp-bridge/bridge.ts';
+import { createSpBridgeRoutes } from './saml/sp-bridge/routes.ts';
 
 /** Storage, keys, the authorization server and the services: everything but HTTP. */
 export interface Core {
@@ -64,7 +67,7 @@ export interface Core {
   emailSignIn: EmailSignIn;
   /** The SP registry, and the IdP itself unless it is off (production without a SAML certificate). */
   federation: Federation;
-  saml: { registry: SpRegistry; idp?: { sso: SamlSso; logout: SamlLogout; metadata: string } };
+  saml: { registry: SpRegistry; idp?: { sso: SamlSso; logout: SamlLogout; metadata: string }; bridge?: SamlBridge };
   render: Render;
   cookieKeys: string[];
   /** The private signing keys the provider signs with now. */
@@ -114,6 +117,7 @@ export async function createCore(config: Config, mode: 'serve' | 'share', log: L
     const registry = createSpRegistry(store.samlServiceProviders);
     const saml = {
       registry,
+      bridge: samlCredentials && createSamlBridge({ issuer: config.issuer, credentials: samlCredentials, pending: store.singleUse }),
       idp: samlCredentials && {
         metadata: idpMetadata({ entityId: config.saml.entityId, issuer: config.issuer, credentials: samlCredentials, requireSignedRequests: config.saml.requireSignedRequests }),
         sso: createSamlSso({
@@ -178,12 +182,15 @@ export function createApp(core: Core, log: Logger): Koa {
     provider, mfa: core.mfa, risk: core.risk, events: core.store.securityEvents, pending: core.store.singleUse, onSignIn,
     onMfaRequired: (reasons) => reasons.forEach((reason) => core.metrics.mfaChallenges.inc({ reason })),
   });
+  const bridge = core.saml.bridge;
+  const spBridgeRoutes: ReturnType<typeof createSpBridgeRoutes> | undefined = bridge && createSpBridgeRoutes({
+    bridge, upstreams: core.store.upstreams, pending: core.store.singleUse, render,
+    verified: (ctx, upstream, verify) => federationRoutes.verified(ctx, upstream, verify),
+  });
   const federationRoutes = createFederationRoutes({
     provider, upstreams: core.store.upstreams, federation: core.federation, signIn, events: core.store.securityEvents, pending: core.store.singleUse,
     oidc: createOidcUpstreams({ issuer: config.issuer, pending: core.store.singleUse, production: config.production }),
-    samlStart: async () => {
-      throw new Error('SAML upstreams are not ready');
-    },
+    samlStart: (upstream, uid) => (spBridgeRoutes ? spBridgeRoutes.start(upstream, uid) : Promise.reject(new AppError('saml_off', 503, 'SAML is not configured here.'))),
   });
   const routers = [
     createHealthRouter({ checks: core.store.checks, signingKeys: () => core.signingKeys }),
@@ -195,6 +202,7 @@ export function createApp(core: Core, log: Logger): Koa {
       options: { registration: config.signIn.registration, emailCode: config.signIn.emailCode, magicLink: config.signIn.magicLink },
     }),
     federationRoutes.router,
+    ...(spBridgeRoutes ? [spBridgeRoutes.router] : []),
     createAccountRoutes({ flows: core.flows, csrf, render, limiters: core.store.limiters, registration: config.signIn.registration }),
     createSelfServiceRoutes({
       provider, accounts, flows: core.flows, mfa: core.mfa, factors: core.store.factors, sessions: core.store.sessions,

@@ -1,0 +1,63 @@
+import crypto from 'node:crypto';
+import Router from '@koa/router';
+import { bodyParser } from '@koa/bodyparser';
+import type { Context } from 'koa';
+import { AppError } from '../../app-error.ts';
+import type { SingleUseStore } from '../../accounts/single-use.ts';
+import type { UpstreamIdentity } from '../../federation/federation-service.ts';
+import type { SamlUpstream, UpstreamStore } from '../../federation/upstream.ts';
+import type { Render } from '../../http/views.ts';
+import type { SamlBridge } from './bridge.ts';
+
+interface Deps {
+  bridge: SamlBridge;
+  upstreams: UpstreamStore;
+  pending: SingleUseStore;
+  render: Render;
+  /** Hands a checked identity to the interaction it belongs to (src/federation/routes.ts). */
+  verified: (ctx: Context, upstream: SamlUpstream, verify: () => Promise<{ uid: string; identity: UpstreamIdentity }>) => Promise<void>;
+}
+
+/** The SP bridge's endpoints per upstream SAML IdP: /saml/sp/:idp/metadata, /acs, and the POST-binding start page. */
+export function createSpBridgeRoutes({ bridge, upstreams, pending, render, verified }: Deps) {
+  const router = new Router({ prefix: '/saml/sp/:idp' });
+  const form = bodyParser({ enableTypes: ['form'], formLimit: '512kb' });
+  const upstreamOf = async (ctx: Context): Promise<SamlUpstream> => {
+    const upstream = await upstreams.find(ctx.params.idp!);
+    if (upstream?.kind !== 'saml') throw new AppError('unknown_upstream', 404, 'There is no such SAML identity provider.');
+    return upstream;
+  };
+
+  router.get('/metadata', async (ctx) => {
+    ctx.type = 'application/samlmetadata+xml';
+    ctx.body = bridge.metadata(await upstreamOf(ctx));
+  });
+
+  router.post('/acs', form, async (ctx) => {
+    const upstream = await upstreamOf(ctx);
+    await verified(ctx, upstream, () => bridge.acs(upstream, ctx.request.body as Record<string, unknown>));
+  });
+
+  router.get('/send', async (ctx) => {
+    const key = typeof ctx.query.key === 'string' ? ctx.query.key : '';
+    const held = key ? await pending.take(`upstream-saml-post:${key}`) : undefined;
+    if (!held) throw new AppError('upstream_state', 400, 'This sign-in has expired. Start again.');
+    ctx.set('Cache-Control', 'no-store');
+    ctx.type = 'html';
+    const fields = held.fields as Record<string, string>;
+    ctx.body = render('saml-post', {
+      title: 'Signing you in', url: held.url, param: 'SAMLRequest', value: fields.SAMLRequest, relayState: fields.RelayState, spName: held.name,
+    });
+  });
+
+  /** Where the login page's button goes: the upstream, with a signed AuthnRequest. */
+  const start = async (upstream: SamlUpstream, uid: string): Promise<string> => {
+    const step = await bridge.start(upstream, uid);
+    if ('redirect' in step) return step.redirect;
+    const key = crypto.randomBytes(18).toString('base64url');
+    await pending.put(`upstream-saml-post:${key}`, { url: step.post.url, fields: step.post.fields, name: upstream.displayName }, 600);
+    return `/saml/sp/${upstream.id}/send?key=${key}`;
+  };
+
+  return { router, start };
+}
