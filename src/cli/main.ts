@@ -8,6 +8,7 @@ import { migrateCommand } from './commands/migrate.ts';
 import { serveCommand } from './commands/serve.ts';
 import { userCommand } from './commands/user.ts';
 import { samlCommand } from './commands/saml.ts';
+import { idpCommand } from './commands/idp.ts';
 import type { Command } from './command.ts';
 
 const COMMANDS: Record<string, Command> = {
@@ -19,6 +20,7 @@ const COMMANDS: Record<string, Command> = {
   keys: keysCommand,
   registration: registrationCommand,
   saml: samlCommand,
+  idp: idpCommand,
 };
 
 const USAGE = `usage: gatehouse <command>
@@ -41,6 +43,12 @@ const USAGE = `usage: gatehouse <command>
               [--idp-initiated] [--no-encryption] [--no-response-signature] [--no-assertion-signature]
   saml sp list
   saml sp remove ENTITY_ID
+  idp add-oidc --id ID --name N --issuer URL --client-id C [--client-secret S] [--scopes S] [common]
+  idp add-saml --id ID --name N (--metadata-file F | --metadata-url U) [common]
+      common: [--domain D]... [--trusted-domain D]... [--no-provision] [--claim OURS=THEIRS]...
+              [--roles-from CLAIM --role THEIR_VALUE=OUR_ROLE...]
+  idp list
+  idp remove ID
 
 Settings come from the environment (see README).`;
 

@@ -150,6 +150,25 @@ describe('gatehouse saml sp', () => {
   }, SLOW);
 });
 
+describe('gatehouse idp', () => {
+  it('adds upstream OIDC and SAML identity providers, lists and removes them, and refuses bad input in one sentence', async () => {
+    expectOutput(await run('idp', 'add-oidc', '--id', 'corp', '--name', 'Corp', '--issuer', 'https://login.corp.example', '--client-id', 'gatehouse',
+      '--client-secret', 's3cret', '--domain', 'corp.example', '--roles-from', 'groups', '--role', 'admins=admin'), /^saved OIDC identity provider corp; its redirect URI: .*\/federation\/oidc\/corp\/callback\n$/);
+    const idpMetadata = path.join(tempDir('gatehouse-idp-'), 'idp.xml');
+    fs.writeFileSync(idpMetadata, fs.readFileSync(path.resolve('test/fixtures/saml/sp-metadata.xml'), 'utf8')
+      .replace(/<md:SPSSODescriptor[\s\S]*<\/md:SPSSODescriptor>/, `<md:IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol"><md:KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>${
+        fs.readFileSync(path.resolve('test/fixtures/saml/other-signing.crt'), 'utf8').replace(/-----(BEGIN|END) CERTIFICATE-----|\s/g, '')
+      }</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor><md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="https://idp.corp.example/sso"/></md:IDPSSODescriptor>`));
+    expectOutput(await run('idp', 'add-saml', '--id', 'corp-saml', '--name', 'Corp SAML', '--metadata-file', idpMetadata), /^saved SAML identity provider corp-saml; give it our metadata: .*\/saml\/sp\/corp-saml\/metadata\n$/);
+    expectOutput(await run('idp', 'list'), 'corp\toidc\tCorp\tcorp.example\ncorp-saml\tsaml\tCorp SAML\t-\n');
+    expect(await inspect((core) => core.store.upstreams.find('corp'))).toMatchObject({ kind: 'oidc', mapping: { roles: { from: 'groups', map: { admins: 'admin' } } } });
+    expectOutput(await run('idp', 'remove', 'corp'), 'removed identity provider corp\n');
+    expectOneLineError(await run('idp', 'add-oidc', '--id', 'Bad Id', '--name', 'X', '--issuer', 'not a url', '--client-id', 'c'), 2, /id: must be lower-case letters.*issuer: /);
+    expectOneLineError(await run('idp', 'add-saml', '--id', 'x', '--name', 'X', '--metadata-file', path.resolve('test/fixtures/saml/sp-metadata.xml')), 1, /IdP metadata: there must be exactly one md:IDPSSODescriptor/);
+    expectOneLineError(await run('idp', 'remove', 'nope'), 1, /no identity provider nope/);
+  }, SLOW);
+});
+
 describe('gatehouse import and migrate', () => {
   const file = path.resolve('test/fixtures/import/valid.yaml');
 

@@ -1,0 +1,67 @@
+import { formatPath, oidcIdentityProvider, samlIdentityProvider } from '../../import/import-schema.ts';
+import { oidcUpstreamFrom, samlUpstreamFrom } from '../../federation/upstream-input.ts';
+import { parse, type Command } from '../command.ts';
+import { UsageError } from '../cli-error.ts';
+import { withCore } from '../with-core.ts';
+
+const COMMON = {
+  id: { type: 'string' }, name: { type: 'string' }, domain: { type: 'string', multiple: true }, 'trusted-domain': { type: 'string', multiple: true },
+  'no-provision': { type: 'boolean' }, claim: { type: 'string', multiple: true }, 'roles-from': { type: 'string' }, role: { type: 'string', multiple: true },
+} as const;
+
+/** "a=b" pairs of repeated flags as an object. */
+function pairs(values: string[] | undefined, flag: string): Record<string, string> | undefined {
+  return values && Object.fromEntries(values.map((pair) => {
+    const eq = pair.indexOf('=');
+    if (eq < 1 || eq === pair.length - 1) throw new UsageError(`${flag} takes KEY=VALUE (got "${pair}")`);
+    return [pair.slice(0, eq), pair.slice(eq + 1)];
+  }));
+}
+
+/** gatehouse idp add-oidc|add-saml|list|remove: upstream identity providers people sign in with. */
+export const idpCommand: Command = async ([sub, ...args], config) => {
+  const common = (values: Record<string, unknown>) => ({
+    id: values.id, display_name: values.name, domains: values.domain, trusted_domains: values['trusted-domain'],
+    provision: values['no-provision'] ? false : undefined, claims: pairs(values.claim as string[] | undefined, '--claim'),
+    roles: values['roles-from'] ? { from: values['roles-from'], map: pairs(values.role as string[] | undefined, '--role') ?? {} } : undefined,
+  });
+  const checked = <T>(result: { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } }): T => {
+    if (!result.success) throw new UsageError(result.error.issues.map((i) => `${formatPath(i.path) ? `${formatPath(i.path)}: ` : ''}${i.message}`).join('; '));
+    return result.data;
+  };
+  switch (sub) {
+    case 'add-oidc': {
+      const { values } = parse(args, { ...COMMON, issuer: { type: 'string' }, 'client-id': { type: 'string' }, 'client-secret': { type: 'string' }, scopes: { type: 'string' } });
+      const input = checked(oidcIdentityProvider.safeParse({
+        ...common(values), issuer: values.issuer, client_id: values['client-id'], client_secret: values['client-secret'], scopes: values.scopes,
+      }));
+      await withCore(config, (core) => core.store.upstreams.save(oidcUpstreamFrom(input)));
+      process.stdout.write(`saved OIDC identity provider ${input.id}; its redirect URI: ${config.issuer}/federation/oidc/${input.id}/callback\n`);
+      return 0;
+    }
+    case 'add-saml': {
+      const { values } = parse(args, { ...COMMON, 'metadata-file': { type: 'string' }, 'metadata-url': { type: 'string' } });
+      const input = checked(samlIdentityProvider.safeParse({ ...common(values), metadata_file: values['metadata-file'], metadata_url: values['metadata-url'] }));
+      const upstream = await samlUpstreamFrom(input, process.cwd());
+      await withCore(config, (core) => core.store.upstreams.save(upstream));
+      process.stdout.write(`saved SAML identity provider ${input.id}; give it our metadata: ${config.issuer}/saml/sp/${input.id}/metadata\n`);
+      return 0;
+    }
+    case 'list': {
+      parse(args, {});
+      const upstreams = await withCore(config, (core) => core.store.upstreams.list());
+      for (const u of upstreams) process.stdout.write(`${u.id}\t${u.kind}\t${u.displayName}\t${u.domains.join(',') || '-'}\n`);
+      if (!upstreams.length) process.stdout.write('no identity providers yet; add one with "gatehouse idp add-oidc" or "gatehouse idp add-saml"\n');
+      return 0;
+    }
+    case 'remove': {
+      const { positionals } = parse(args, {}, true);
+      if (positionals.length !== 1) throw new UsageError('give the id to remove: gatehouse idp remove ID');
+      if (!(await withCore(config, (core) => core.store.upstreams.delete(positionals[0]!)))) throw new Error(`no identity provider ${positionals[0]}; "gatehouse idp list" shows them`);
+      process.stdout.write(`removed identity provider ${positionals[0]}\n`);
+      return 0;
+    }
+    default:
+      throw new UsageError('idp needs a subcommand: add-oidc, add-saml, list or remove');
+  }
+};
