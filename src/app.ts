@@ -185,6 +185,10 @@ export function createApp(core: Core, log: Logger): Koa {
   const bridge = core.saml.bridge;
   const spBridgeRoutes: ReturnType<typeof createSpBridgeRoutes> | undefined = bridge && createSpBridgeRoutes({
     bridge, upstreams: core.store.upstreams, pending: core.store.singleUse, render,
+    endSessionsOf: async (upstreamId, subject) => {
+      const accountId = await core.store.upstreams.linkedAccount(upstreamId, subject);
+      if (accountId) await core.store.sessions.end(accountId, {});
+    },
     verified: (ctx, upstream, verify) => federationRoutes.verified(ctx, upstream, verify),
   });
   const federationRoutes = createFederationRoutes({

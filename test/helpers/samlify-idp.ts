@@ -14,6 +14,7 @@ export interface IdpUser {
 
 const IDP_ENTITY = 'https://idp.corp.example/metadata';
 export const IDP_SSO = 'https://idp.corp.example/sso';
+export const IDP_SLO = 'https://idp.corp.example/slo';
 
 /** samlify as an upstream SAML IdP (signing with test/fixtures/saml/other-signing.key). */
 export const samlifyIdp = () => samlifyIdpSignedBy('other-signing');
@@ -23,11 +24,17 @@ export function samlifyIdpSignedBy(key: 'other-signing' | 'sp-signing') {
   const idp = samlify.IdentityProvider({
     entityID: IDP_ENTITY, signingCert: fixture(`${key}.crt`), privateKey: fixture(`${key}.key`),
     singleSignOnService: [{ Binding: samlify.Constants.namespace.binding.redirect, Location: IDP_SSO }],
+    singleLogoutService: [{ Binding: samlify.Constants.namespace.binding.redirect, Location: IDP_SLO }],
     nameIDFormat: ['urn:oasis:names:tc:SAML:2.0:nameid-format:persistent'],
     requestSignatureAlgorithm: 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256',
   });
   return {
     metadata: idp.getMetadata(),
+    /** A signed LogoutRequest for this subject, over the Redirect binding to the SP's SLO endpoint. */
+    logoutRequest(spMetadata: string, nameId: string): string {
+      const sp = samlify.ServiceProvider({ metadata: spMetadata });
+      return (idp.createLogoutRequest(sp, 'redirect', { logoutNameID: nameId }) as { context: string }).context;
+    },
     /**
      * Reads the AuthnRequest the browser was sent with, and answers it for this user: a
      * Response signed over the assertion (and the message), as the SP's metadata asks.

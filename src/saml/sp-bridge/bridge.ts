@@ -55,8 +55,10 @@ export function createSamlBridge({ issuer, credentials, pending }: { issuer: str
   };
 
   return {
-    /** This SP's metadata for the upstream's administrators: entity ID, ACS, SLO, our certificates. */
-    metadata: (upstream: SamlUpstream) => samlFor(upstream).saml.generateServiceProviderMetadata(credentials.cert, credentials.cert),
+    /** This SP's metadata for the upstream's administrators: entity ID, ACS, SLO (both bindings), our certificates. */
+    metadata: (upstream: SamlUpstream) => samlFor(upstream).saml.generateServiceProviderMetadata(credentials.cert, credentials.cert)
+      .replace(/<SingleLogoutService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="([^"]+)"\/>/,
+        `<SingleLogoutService Binding="${BINDING.redirect}" Location="$1"/>$&`),
 
     /** Sends the browser to the upstream with a signed AuthnRequest; RelayState binds the answer to this sign-in. */
     async start(upstream: SamlUpstream, uid: string): Promise<{ redirect: string } | { post: { url: string; fields: Record<string, string> } }> {
@@ -67,6 +69,25 @@ export function createSamlBridge({ issuer, credentials, pending }: { issuer: str
       const form = await saml.getAuthorizeFormAsync(relayState);
       const fields = Object.fromEntries([...form.matchAll(/name="(\w+)" value="([^"]*)"/g)].map((m) => [m[1]!, m[2]!]));
       return { post: { url: samlFor(upstream).saml.options.entryPoint!, fields } };
+    },
+
+    /**
+     * Upstream single logout (Profiles §4.4): the upstream's signed LogoutRequest names a subject;
+     * answers who it is and the LogoutResponse URL to send the browser to.
+     */
+    async logout(upstream: SamlUpstream, request: { query?: Record<string, string>; rawQuery?: string; body?: Record<string, string> }) {
+      const { saml } = samlFor(upstream);
+      let result: { profile: Profile | null; loggedOut: boolean };
+      try {
+        result = request.body
+          ? await saml.validatePostRequestAsync(request.body)
+          : await saml.validateRedirectAsync(request.query ?? {}, request.rawQuery ?? '');
+      } catch (error) {
+        throw rejected(upstream, (error as Error).message.replace(/\.$/, ''));
+      }
+      if (!result.loggedOut || !result.profile?.nameID) throw rejected(upstream, 'it is not a logout request');
+      const relayState = request.body?.RelayState ?? request.query?.RelayState ?? '';
+      return { subject: result.profile.nameID, respond: () => saml.getLogoutResponseUrlAsync(result.profile!, relayState, {}, true) };
     },
 
     /** The ACS: the upstream's response checked, used once, and read as an identity. */

@@ -11,6 +11,8 @@ import type { SamlBridge } from './bridge.ts';
 
 interface Deps {
   bridge: SamlBridge;
+  /** Ends every session of the account linked to this upstream subject. */
+  endSessionsOf: (upstreamId: string, subject: string) => Promise<void>;
   upstreams: UpstreamStore;
   pending: SingleUseStore;
   render: Render;
@@ -19,7 +21,7 @@ interface Deps {
 }
 
 /** The SP bridge's endpoints per upstream SAML IdP: /saml/sp/:idp/metadata, /acs, and the POST-binding start page. */
-export function createSpBridgeRoutes({ bridge, upstreams, pending, render, verified }: Deps) {
+export function createSpBridgeRoutes({ bridge, endSessionsOf, upstreams, pending, render, verified }: Deps) {
   const router = new Router({ prefix: '/saml/sp/:idp' });
   const form = bodyParser({ enableTypes: ['form'], formLimit: '512kb' });
   const upstreamOf = async (ctx: Context): Promise<SamlUpstream> => {
@@ -37,6 +39,17 @@ export function createSpBridgeRoutes({ bridge, upstreams, pending, render, verif
     const upstream = await upstreamOf(ctx);
     await verified(ctx, upstream, () => bridge.acs(upstream, ctx.request.body as Record<string, unknown>));
   });
+
+  // the upstream's LogoutRequest (Redirect or POST): the person's sessions here end, then the upstream is answered
+  const logout = async (ctx: Context, request: Parameters<SamlBridge['logout']>[1]) => {
+    const upstream = await upstreamOf(ctx);
+    const { subject, respond } = await bridge.logout(upstream, request);
+    await endSessionsOf(upstream.id, subject);
+    ctx.set('Cache-Control', 'no-store');
+    ctx.redirect(await respond());
+  };
+  router.get('/slo', (ctx) => logout(ctx, { query: ctx.query as Record<string, string>, rawQuery: ctx.querystring }));
+  router.post('/slo', form, (ctx) => logout(ctx, { body: ctx.request.body as Record<string, string> }));
 
   router.get('/send', async (ctx) => {
     const key = typeof ctx.query.key === 'string' ? ctx.query.key : '';

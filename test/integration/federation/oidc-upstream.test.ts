@@ -34,10 +34,10 @@ describe('sign-in with an upstream OpenID Provider', () => {
     await upstream.close();
   });
 
-  const open = async () => {
+  const open = async (extra: Record<string, string> = {}) => {
     const verifier = oidc.randomPKCECodeVerifier();
     const url = oidc.buildAuthorizationUrl(rp, {
-      redirect_uri: REDIRECT_URI, scope: 'openid email profile roles', code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
+      redirect_uri: REDIRECT_URI, scope: 'openid email profile roles', code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256', ...extra,
     });
     const browser = new Browser();
     return { browser, verifier, page: await browser.follow(url.href, atCallback) };
@@ -64,6 +64,14 @@ describe('sign-in with an upstream OpenID Provider', () => {
     const again = await open();
     const second = await finish(again.browser, await viaUpstream(again.browser, again.page), again.verifier);
     expect(second.idToken.sub).toBe(idToken.sub);
+  });
+
+  it('still meets local policy: a client asking for two factors gets a local second factor after the upstream', async () => {
+    person = { sub: 'ken-1', email: 'ken@corp.example', email_verified: true, name: 'Ken', groups: [] };
+    const { browser, page } = await open({ acr_values: 'urn:gatehouse:acr:mfa' });
+    const next = await viaUpstream(browser, page);
+    expect(next.body).toContain('Confirm it is you');
+    expect(next.body).toContain('Email me a code');
   });
 
   it('sends people of an upstream email domain there from the login form (home-realm discovery)', async () => {

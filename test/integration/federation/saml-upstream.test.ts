@@ -53,6 +53,9 @@ describe('sign-in with an upstream SAML IdP (the SP bridge), samlify as the IdP'
     expect(spMetadata).toContain(`entityID="${gatehouse.issuer}/saml/sp/corp"`);
     expect(spMetadata).toContain(`Location="${gatehouse.issuer}/saml/sp/corp/acs"`);
     expect(spMetadata).toContain('AuthnRequestsSigned="true"');
+    for (const binding of ['HTTP-Redirect', 'HTTP-POST']) {
+      expect(spMetadata).toContain(`<SingleLogoutService Binding="urn:oasis:names:tc:SAML:2.0:bindings:${binding}" Location="${gatehouse.issuer}/saml/sp/corp/slo"/>`);
+    }
   });
 
   it('end to end: upstream sign-in → account created → an OIDC client gets the mapped claims → a SAML SP of Gatehouse gets the user too', async () => {
@@ -68,6 +71,24 @@ describe('sign-in with an upstream SAML IdP (the SP bridge), samlify as the IdP'
     const page = await browser.follow(await sp.getAuthorizeUrlAsync('', undefined, {}));
     const { profile } = await sp.validatePostResponseAsync({ SAMLResponse: samlPostForm(page).SAMLResponse });
     expect(profile).toMatchObject({ mail: 'hana@corp.example', groups: 'admin' });
+  });
+
+  it('ends the sessions of a person the upstream logs out (upstream SLO), and answers it', async () => {
+    const { browser, verifier, idpUrl } = await toIdp();
+    const answer = await idp.answer(spMetadata, idpUrl, { nameId: 'slo-user', email: 'ivy@corp.example', name: 'Ivy', groups: [] });
+    await tokensFrom(browser, await post(browser, answer.SAMLResponse, new URL(idpUrl).searchParams.get('RelayState')!), verifier);
+    const silent = async () => {
+      const url = oidc.buildAuthorizationUrl(rp, { redirect_uri: REDIRECT_URI, scope: 'openid', prompt: 'none', code_challenge: 'a'.repeat(43), code_challenge_method: 'S256' });
+      return new URL((await browser.follow(url.href, atCallback)).url).searchParams.get('error');
+    };
+    expect(await silent()).toBeNull();
+
+    const request = idp.logoutRequest(spMetadata, 'slo-user');
+    expect(request.startsWith(`${gatehouse.issuer}/saml/sp/corp/slo?`)).toBe(true);
+    const answered = await new Browser().request(request); // the upstream's own front channel, another tab
+    expect(answered.status).toBe(302);
+    expect(answered.headers.get('location')).toMatch(/^https:\/\/idp\.corp\.example\/slo\?SAMLResponse=/);
+    expect(await silent()).toBe('login_required');
   });
 
   describe('refuses tampered responses, and provisions nothing from them', () => {
