@@ -50,6 +50,8 @@ export function createSamlBridge({ issuer, credentials, pending }: { issuer: str
         acceptedClockSkewMs: CLOCK_SKEW_MS, validateInResponseTo: ValidateInResponseTo.always, requestIdExpirationPeriodMs: REQUEST_SECONDS * 1000,
         cacheProvider: cache, identifierFormat: null, disableRequestedAuthnContext: true,
         authnRequestBinding: sso.binding === BINDING.post ? 'HTTP-POST' : 'HTTP-Redirect',
+        // Bindings §3.5.4: the POST binding carries the XML base64-encoded, not DEFLATEd (node-saml would)
+        skipRequestCompression: sso.binding === BINDING.post,
       }),
     };
   };

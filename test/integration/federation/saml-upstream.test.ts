@@ -73,6 +73,22 @@ describe('sign-in with an upstream SAML IdP (the SP bridge), samlify as the IdP'
     expect(profile).toMatchObject({ mail: 'hana@corp.example', groups: 'admin' });
   });
 
+  it('sends a signed AuthnRequest over HTTP-POST to an upstream that offers only that binding', async () => {
+    const postOnly = idp.metadata.replace(/urn:oasis:names:tc:SAML:2\.0:bindings:HTTP-Redirect" Location="https:\/\/idp\.corp\.example\/sso/, 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="https://idp.corp.example/sso');
+    expect(postOnly).not.toBe(idp.metadata);
+    await applyImport(gatehouse.running.core, { saml_identity_providers: [{ id: 'corp-post', display_name: 'Corp POST', metadata: postOnly }] }, 'inline', { dryRun: false });
+    const browser = new Browser();
+    const url = oidc.buildAuthorizationUrl(rp, { redirect_uri: REDIRECT_URI, scope: 'openid', code_challenge: 'a'.repeat(43), code_challenge_method: 'S256' });
+    const login = await browser.follow(url.href, atCallback);
+    const page = await browser.follow(new URL(`${new URL(login.url).pathname}/upstream/corp-post`, login.url).href, atIdp);
+    const form = samlPostForm({ ...page, body: page.body.replace('name="SAMLRequest"', 'name="SAMLResponse"') });
+    expect(form.action).toBe(IDP_SSO);
+    const request = Buffer.from(form.SAMLResponse, 'base64').toString();
+    expect(request).toContain(`<saml:Issuer xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion">${gatehouse.issuer}/saml/sp/corp-post</saml:Issuer>`);
+    expect(request).toContain('<Signature');
+    expect(form.RelayState).toBeTruthy();
+  });
+
   it('ends the sessions of a person the upstream logs out (upstream SLO), and answers it', async () => {
     const { browser, verifier, idpUrl } = await toIdp();
     const answer = await idp.answer(spMetadata, idpUrl, { nameId: 'slo-user', email: 'ivy@corp.example', name: 'Ivy', groups: [] });
