@@ -1,7 +1,7 @@
-import crypto from 'node:crypto';
 import { AppError } from '../app-error.ts';
 import type { Endpoint } from './sp-metadata.ts';
 import { elements, parseXml } from './xml.ts';
+import { descriptorCerts } from './metadata-keys.ts';
 
 /** What the SP bridge needs from an upstream IdP's SAML 2.0 metadata. */
 export interface IdpMetadata {
@@ -34,18 +34,7 @@ export function parseIdpMetadata(xml: string): IdpMetadata {
   });
   const singleSignOnServices = endpoints('SingleSignOnService');
   if (!singleSignOnServices.length) throw invalid('there is no SingleSignOnService');
-  const signingCerts = elements('md:KeyDescriptor', idp)
-    .filter((k) => !k.getAttribute('use') || k.getAttribute('use') === 'signing')
-    .flatMap((k) => elements('ds:KeyInfo/ds:X509Data/ds:X509Certificate', k))
-    .map((c) => {
-      const body = (c.textContent ?? '').replace(/\s/g, '');
-      try {
-        new crypto.X509Certificate(Buffer.from(body, 'base64'));
-      } catch {
-        throw invalid('a signing certificate is not a valid X.509 certificate');
-      }
-      return body;
-    });
+  const signingCerts = descriptorCerts(idp, 'signing', invalid);
   if (!signingCerts.length) throw invalid('there is no signing certificate: its responses could not be checked');
   return {
     entityId, singleSignOnServices, singleLogoutServices: endpoints('SingleLogoutService'), signingCerts,

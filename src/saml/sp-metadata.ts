@@ -1,6 +1,6 @@
-import crypto from 'node:crypto';
 import { AppError } from '../app-error.ts';
 import { BINDING, elements, parseXml } from './xml.ts';
+import { descriptorCerts } from './metadata-keys.ts';
 
 export interface Endpoint {
   binding: string;
@@ -55,24 +55,12 @@ export function parseSpMetadata(xml: string): SpMetadata {
   };
   const assertionConsumerServices = elements('md:AssertionConsumerService', sp).map(endpoint);
   if (!assertionConsumerServices.some((a) => a.binding === BINDING.post)) throw invalid('there is no AssertionConsumerService with the HTTP-POST binding');
-  const certs = (use: 'signing' | 'encryption') => elements('md:KeyDescriptor', sp)
-    .filter((k) => !k.getAttribute('use') || k.getAttribute('use') === use)
-    .flatMap((k) => elements('ds:KeyInfo/ds:X509Data/ds:X509Certificate', k))
-    .map((c) => {
-      const body = (c.textContent ?? '').replace(/\s/g, '');
-      try {
-        new crypto.X509Certificate(Buffer.from(body, 'base64'));
-      } catch {
-        throw invalid(`a ${use} certificate is not a valid X.509 certificate`);
-      }
-      return body;
-    });
   return {
     entityId,
     assertionConsumerServices,
     singleLogoutServices: elements('md:SingleLogoutService', sp).map(endpoint),
-    signingCerts: certs('signing'),
-    encryptionCerts: certs('encryption'),
+    signingCerts: descriptorCerts(sp, 'signing', invalid),
+    encryptionCerts: descriptorCerts(sp, 'encryption', invalid),
     authnRequestsSigned: sp.getAttribute('AuthnRequestsSigned') === 'true',
     wantAssertionsSigned: sp.getAttribute('WantAssertionsSigned') === 'true',
     nameIdFormats: elements('md:NameIDFormat', sp).map((n) => (n.textContent ?? '').trim()),
