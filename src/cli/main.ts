@@ -9,6 +9,7 @@ import { serveCommand } from './commands/serve.ts';
 import { userCommand } from './commands/user.ts';
 import { samlCommand } from './commands/saml.ts';
 import { idpCommand } from './commands/idp.ts';
+import { auditCommand } from './commands/audit.ts';
 import type { Command } from './command.ts';
 
 const COMMANDS: Record<string, Command> = {
@@ -21,6 +22,7 @@ const COMMANDS: Record<string, Command> = {
   registration: registrationCommand,
   saml: samlCommand,
   idp: idpCommand,
+  audit: auditCommand,
 };
 
 const USAGE = `usage: gatehouse <command>
@@ -49,6 +51,7 @@ const USAGE = `usage: gatehouse <command>
               [--roles-from CLAIM --role THEIR_VALUE=OUR_ROLE...]
   idp list
   idp remove ID
+  audit verify                            check the audit log's hash chain; names the first row that does not hold
 
 Settings come from the environment (see README).`;
 

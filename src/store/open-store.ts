@@ -15,6 +15,8 @@ import { samlParticipantRepository } from './saml-participant-repository.ts';
 import type { ParticipantStore } from '../saml/participants.ts';
 import type { UpstreamStore } from '../federation/upstream.ts';
 import { upstreamRepository } from './upstream-repository.ts';
+import { auditRepository } from './audit-repository.ts';
+import type { AuditStore } from '../audit/audit-log.ts';
 import { accountSessionIndex } from './account-session-index.ts';
 import { factorRepository } from './factor-repository.ts';
 import { securityEventRepository } from './security-event-repository.ts';
@@ -48,6 +50,7 @@ export interface Store extends Repositories {
   sessions: AccountSessionStore;
   singleUse: SingleUseStore;
   samlParticipants: ParticipantStore;
+  audit: AuditStore;
   /** oidc-provider's adapter factory: Redis when configured, else PostgreSQL; clients always from PostgreSQL. */
   adapter: (model: string) => Adapter;
   limiters: LimiterFactory;
@@ -120,6 +123,7 @@ function storeOn({ dataSource, redis, prefix, feed, observe, embedded }: Parts):
   const modelAdapter = (model: string) =>
     (redis ? instrument(redisAdapter(redis, prefix, model), 'redis', model, observe) : postgres(postgresAdapter(dataSource, model), model));
   const sessions = accountSessionIndex(dataSource, modelAdapter);
+  const audit = postgres(auditRepository(dataSource), 'audit');
   const pool = (dataSource.driver as unknown as { master: { totalCount: number; idleCount: number; waitingCount: number } }).master;
   return {
     accounts: postgres(accountRepository(dataSource.manager), 'accounts'),
@@ -127,7 +131,8 @@ function storeOn({ dataSource, redis, prefix, feed, observe, embedded }: Parts):
     upstreams: postgres(upstreamRepository(dataSource.manager), 'upstreams'),
     clients: { find: clients.find, list: clients.list, save: clients.save, delete: clients.delete },
     factors: postgres(factorRepository(dataSource.manager), 'factors'),
-    securityEvents: postgres(securityEventRepository(dataSource.manager), 'security_events'),
+    securityEvents: auditedEvents(postgres(securityEventRepository(dataSource.manager), 'security_events'), audit),
+    audit,
     sessions: sessions.store,
     samlParticipants: postgres(samlParticipantRepository(dataSource.manager), 'saml_participants'),
     singleUse: redis ? instrument(redisSingleUse(redis, prefix), 'redis', 'single_use', observe) : postgres(postgresSingleUse(dataSource), 'single_use'),
@@ -176,6 +181,17 @@ function storeOn({ dataSource, redis, prefix, feed, observe, embedded }: Parts):
       redis?.disconnect();
       if (dataSource.isInitialized) await dataSource.destroy();
       await embedded?.stop();
+    },
+  };
+}
+
+/** Every security event is also an entry of the tamper-evident audit log. */
+function auditedEvents(events: SecurityEventStore, audit: AuditStore): SecurityEventStore {
+  return {
+    ...events,
+    async record(event) {
+      await events.record(event);
+      await audit.append({ action: event.kind, actor: event.accountId, detail: { ...event.detail, ip: event.ip, userAgent: event.userAgent } });
     },
   };
 }

@@ -1,0 +1,23 @@
+import { GENESIS, verifyChain, type AuditEntry, type AuditRow, type ChainProblem } from './audit-chain.ts';
+
+/** What the audit log needs from storage; src/store implements it. */
+export interface AuditStore {
+  /** Appends an entry at the end of the chain, one writer at a time. */
+  append(entry: AuditEntry): Promise<AuditRow>;
+  /** Rows in seq order, from a seq on, a page at a time. */
+  read(fromSeq: number, limit: number): Promise<AuditRow[]>;
+}
+
+/** Verifies the whole chain a page at a time; answers how much held, or the first row that does not. */
+export async function verifyAuditLog(store: AuditStore, pageSize = 1000): Promise<{ ok: true; rows: number; lastHash: string } | ({ ok: false } & ChainProblem)> {
+  let anchor = { seq: 0, hash: GENESIS };
+  let rows = 0;
+  for (;;) {
+    const page = await store.read(anchor.seq + 1, pageSize);
+    const problem = verifyChain(page, anchor);
+    if (problem) return { ok: false, ...problem };
+    if (!page.length) return { ok: true, rows, lastHash: anchor.hash };
+    rows += page.length;
+    anchor = page[page.length - 1]!;
+  }
+}

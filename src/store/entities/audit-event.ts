@@ -1,0 +1,18 @@
+import { EntitySchema } from 'typeorm';
+import type { AuditRow } from '../../audit/audit-chain.ts';
+
+/** The audit log: append-only, each row chained to the previous one by SHA-256. */
+export const AuditEventEntity = new EntitySchema<AuditRow>({
+  name: 'AuditEvent',
+  tableName: 'audit_events',
+  columns: {
+    seq: { type: 'bigint', primary: true, transformer: { to: (v: number) => v, from: (v: string) => Number(v) } },
+    at: { type: 'timestamptz' },
+    action: { type: 'varchar', length: 64 },
+    actor: { type: 'varchar', length: 255, nullable: true },
+    detail: { type: 'jsonb' },
+    prevHash: { name: 'prev_hash', type: 'char', length: 64 },
+    hash: { type: 'char', length: 64 },
+  },
+  indices: [{ name: 'audit_events_at', columns: ['at'] }],
+});
