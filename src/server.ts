@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import Koa from 'koa';
 import type { Logger } from 'pino';
 import { createApp, createCore, type Core } from './app.ts';
+import { checkpointLatest } from './audit/checkpoints.ts';
 import { ConfigError, loadConfig } from './config/load.ts';
 import type { Config } from './config/config.ts';
 import { applyImportFile } from './import/apply-import.ts';
@@ -18,6 +19,7 @@ export interface Running {
 
 const SHUTDOWN_GRACE_MS = 10_000;
 const PURGE_EVERY_MS = 10 * 60_000;
+const CHECKPOINT_EVERY_MS = 5 * 60_000;
 
 export async function startServer(config: Config, log: Logger): Promise<Running> {
   const core = await createCore(config, 'serve', log);
@@ -33,12 +35,16 @@ export async function startServer(config: Config, log: Logger): Promise<Running>
       : undefined;
     const purge = setInterval(() => core.store.purgeExpired().catch((err) => log.warn({ err }, 'purge failed')), PURGE_EVERY_MS);
     purge.unref();
+    // the audit chain's newest row, signed now and then (nodes racing here sign the same row; harmless)
+    const checkpoint = setInterval(() => checkpointLatest(core.store.audit, core.signingKeys).catch((err: unknown) => log.warn({ err }, 'audit checkpoint failed')), CHECKPOINT_EVERY_MS);
+    checkpoint.unref();
     const { port } = server.address() as AddressInfo;
     return {
       url: `http://${config.host}:${port}`,
       core,
       async close() {
         clearInterval(purge);
+        clearInterval(checkpoint);
         metricsServer?.close();
         metricsServer?.closeAllConnections();
         const closed = new Promise((resolve) => server.close(resolve));

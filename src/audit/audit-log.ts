@@ -6,6 +6,15 @@ export interface AuditStore {
   append(entry: AuditEntry): Promise<AuditRow>;
   /** Rows in seq order, from a seq on, a page at a time. */
   read(fromSeq: number, limit: number): Promise<AuditRow[]>;
+  last(): Promise<AuditRow | undefined>;
+  saveCheckpoint(checkpoint: AuditCheckpoint): Promise<void>;
+  checkpoints(): Promise<AuditCheckpoint[]>;
+}
+
+export interface AuditCheckpoint {
+  seq: number;
+  hash: string;
+  signature: string;
 }
 
 /** Verifies the whole chain a page at a time; answers how much held, or the first row that does not. */

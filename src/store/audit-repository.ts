@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { GENESIS, rowHash, type AuditRow } from '../audit/audit-chain.ts';
 import type { AuditStore } from '../audit/audit-log.ts';
-import { AuditEventEntity } from './entities/audit-event.ts';
+import { AuditCheckpointEntity, AuditEventEntity } from './entities/audit-event.ts';
 
 // Any fixed number, the same in every Gatehouse process: appends to the chain take turns.
 const AUDIT_LOCK = 7_420_002;
@@ -18,6 +18,10 @@ export function auditRepository(dataSource: DataSource): AuditStore {
       await repo.insert(stored as never);
       return stored;
     }),
+    last: async () => (await dataSource.getRepository(AuditEventEntity).find({ order: { seq: 'DESC' }, take: 1 }))[0],
+    saveCheckpoint: async ({ seq, hash, signature }) => void (await dataSource.getRepository(AuditCheckpointEntity).upsert({ seq, hash, signature }, ['seq'])),
+    checkpoints: async () => (await dataSource.getRepository(AuditCheckpointEntity).find({ order: { seq: 'ASC' } }))
+      .map(({ seq, hash, signature }) => ({ seq, hash, signature })),
     read: async (fromSeq, limit) => {
       const rows: { seq: string; at: Date; action: string; actor: string | null; detail: Record<string, unknown>; prev_hash: string; hash: string }[] =
         await dataSource.query('SELECT seq, at, action, actor, detail, prev_hash, hash FROM audit_events WHERE seq >= $1 ORDER BY seq LIMIT $2', [fromSeq, limit]);

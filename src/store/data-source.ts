@@ -9,14 +9,14 @@ import { SingleUseEntity } from './entities/single-use.ts';
 import { SamlServiceProviderEntity } from './entities/saml-service-provider.ts';
 import { SamlParticipantEntity } from './entities/saml-participant.ts';
 import { FederatedIdentityEntity, UpstreamEntity } from './entities/upstream.ts';
-import { AuditEventEntity } from './entities/audit-event.ts';
+import { AuditCheckpointEntity, AuditEventEntity } from './entities/audit-event.ts';
 import { Initial1764000000000 } from './migrations/1764000000000-initial.ts';
 import { Accounts1764100000000 } from './migrations/1764100000000-accounts.ts';
 import { Saml1764200000000 } from './migrations/1764200000000-saml.ts';
 import { Federation1764300000000 } from './migrations/1764300000000-federation.ts';
 import { Audit1764400000000 } from './migrations/1764400000000-audit.ts';
 
-export const entities = [AccountEntity, ClientEntity, OidcModelEntity, FactorEntity, SecurityEventEntity, SingleUseEntity, AccountSessionEntity, SamlServiceProviderEntity, SamlParticipantEntity, UpstreamEntity, FederatedIdentityEntity, AuditEventEntity];
+export const entities = [AccountEntity, ClientEntity, OidcModelEntity, FactorEntity, SecurityEventEntity, SingleUseEntity, AccountSessionEntity, SamlServiceProviderEntity, SamlParticipantEntity, UpstreamEntity, FederatedIdentityEntity, AuditEventEntity, AuditCheckpointEntity];
 export const migrations = [Initial1764000000000, Accounts1764100000000, Saml1764200000000, Federation1764300000000, Audit1764400000000];
 
 /** The one DataSource definition; the schema only ever changes through migrations. */

@@ -16,3 +16,23 @@ export const AuditEventEntity = new EntitySchema<AuditRow>({
   },
   indices: [{ name: 'audit_events_at', columns: ['at'] }],
 });
+
+export interface AuditCheckpointRow {
+  seq: number;
+  hash: string;
+  /** A compact JWS over {"seq","hash","at"} by one of the IdP's signing keys. */
+  signature: string;
+  createdAt: Date;
+}
+
+/** Signed checkpoints of the chain: a rewrite of everything before one no longer verifies. */
+export const AuditCheckpointEntity = new EntitySchema<AuditCheckpointRow>({
+  name: 'AuditCheckpoint',
+  tableName: 'audit_checkpoints',
+  columns: {
+    seq: { type: 'bigint', primary: true, transformer: { to: (v: number) => v, from: (v: string) => Number(v) } },
+    hash: { type: 'char', length: 64 },
+    signature: { type: 'text' },
+    createdAt: { name: 'created_at', type: 'timestamptz', createDate: true },
+  },
+});

@@ -4,6 +4,8 @@ import path from 'node:path';
 import pg from 'pg';
 import { createCore, type Core } from '../../../src/app.ts';
 import { loadConfig } from '../../../src/config/load.ts';
+import { GENESIS, rowHash } from '../../../src/audit/audit-chain.ts';
+import { checkpointLatest } from '../../../src/audit/checkpoints.ts';
 import { gatehouseCli } from '../../helpers/cli.ts';
 import { freshDatabaseUrl } from '../../helpers/database.ts';
 
@@ -29,7 +31,7 @@ describe('audit log', () => {
 
   /** A fresh chain of six entries (the table emptied behind the append-only trigger's back). */
   const freshChain = async () => {
-    await tamper('TRUNCATE audit_events');
+    await tamper('TRUNCATE audit_events', 'TRUNCATE audit_checkpoints');
     for (let i = 1; i <= 6; i++) await core.store.audit.append({ action: 'sign_in', actor: `account-${i}`, detail: { method: 'password', n: i } });
   };
   /** SQL as a database owner would run it, with the append-only trigger out of the way. */
@@ -50,7 +52,27 @@ describe('audit log', () => {
     await freshChain();
     const result = await verify();
     expect(result).toMatchObject({ code: 0, stderr: '' });
-    expect(result.stdout).toMatch(/^the audit log verifies: 6 rows, last hash [0-9a-f]{64}\n$/);
+    expect(result.stdout).toMatch(/^the audit log verifies: 6 rows, last hash [0-9a-f]{64}, 0 signed checkpoint\(s\)\n$/);
+  }, 60_000);
+
+  it('signed checkpoints catch a chain rewritten end to end, which the hashes alone cannot', async () => {
+    await freshChain();
+    expect(await checkpointLatest(core.store.audit, core.signingKeys)).toBe(6);
+    expect(await checkpointLatest(core.store.audit, core.signingKeys)).toBeUndefined(); // already signed
+    expect((await verify()).stdout).toMatch(/, 1 signed checkpoint\(s\)\n$/);
+    // whoever can write the table rewrites row 3 and recomputes every hash after it
+    const rows = (await core.store.audit.read(1, 100)).map((r) => (r.seq === 3 ? { ...r, actor: 'mallory' } : r));
+    let prev = GENESIS;
+    const statements = rows.map((r) => {
+      const hash = rowHash(prev, r);
+      const sql = `UPDATE audit_events SET actor = '${r.actor}', prev_hash = '${prev}', hash = '${hash}' WHERE seq = ${r.seq}`;
+      prev = hash;
+      return sql;
+    });
+    await tamper(...statements);
+    const result = await verify();
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe('gatehouse: the audit log does not verify at row 6: it does not match its signed checkpoint (the chain was rewritten or cut)\n');
   }, 60_000);
 
   it('refuses updates and deletes through SQL (append-only)', async () => {
