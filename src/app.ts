@@ -101,7 +101,8 @@ export async function createCore(config: Config, mode: 'serve' | 'share', log: L
     const jwks = providerJwks(await loadSigningKeys(config));
     const live = { keys: jwks.keys }; // replaced when a rotation is announced
     const provider = createProvider({
-      config, jwks, cookieKeys, pairwiseSalt: loadPairwiseSalt(config), signingKeys: () => live.keys, adapter: store.adapter, accounts, mfa, render,
+      config, jwks, cookieKeys, pairwiseSalt: loadPairwiseSalt(config), signingKeys: () => live.keys, adapter: store.adapter, mfa, render,
+      accounts: { findById: accounts.findById, permissionsOf: store.roles.permissionsOf },
     });
     const clients = createClientService(store.clients, (metadata) => provider.Client.validate(metadata));
     const tokens = createEmailTokens(store.singleUse);

@@ -23,7 +23,7 @@ export class ImportError extends Error {
 }
 
 type Outcome = 'created' | 'updated' | 'unchanged';
-export type ImportSummary = Record<'clients' | 'users' | 'saml_service_providers' | 'identity_providers', Record<Outcome, number>> & {
+export type ImportSummary = Record<'clients' | 'users' | 'roles' | 'saml_service_providers' | 'identity_providers', Record<Outcome, number>> & {
   /** What RFC 9700 discourages in the file's clients, by entry. */
   warnings: string[];
 };
@@ -54,10 +54,11 @@ export async function applyImportFile(core: Core, file: string, options: { dryRu
 export async function applyImport(core: Core, document: unknown, source: string, { dryRun, baseDir = process.cwd() }: { dryRun: boolean; baseDir?: string }): Promise<ImportSummary> {
   const parsed = importFileSchema.safeParse(document);
   if (!parsed.success) throw new ImportError(source, parsed.error.issues.map((i) => `${formatPath(i.path) || '(top level)'}: ${i.message}`));
-  const { clients = [], users = [], saml_service_providers: sps = [], oidc_identity_providers: oidcUps = [], saml_identity_providers: samlUps = [] } = parsed.data;
+  const { clients = [], users = [], roles = [], saml_service_providers: sps = [], oidc_identity_providers: oidcUps = [], saml_identity_providers: samlUps = [] } = parsed.data;
   const problems = [
     ...duplicates(clients.map((c) => c.client_id), 'clients', 'client_id'),
     ...duplicates(users.map((u) => normalizeEmail(u.email)), 'users', 'email'),
+    ...duplicates(roles.map((r) => r.name), 'roles', 'name'),
   ];
 
   const preparedClients: ClientMetadata[] = [];
@@ -105,7 +106,7 @@ export async function applyImport(core: Core, document: unknown, source: string,
   problems.push(...duplicates([...oidcUps, ...samlUps].map((u) => u.id), 'identity providers', 'id'));
   if (problems.length) throw new ImportError(source, problems);
 
-  const summary: ImportSummary = { clients: tally(), users: tally(), saml_service_providers: tally(), identity_providers: tally(), warnings };
+  const summary: ImportSummary = { clients: tally(), users: tally(), roles: tally(), saml_service_providers: tally(), identity_providers: tally(), warnings };
   await core.store.transaction(async (repos) => {
     for (const metadata of preparedClients) {
       const existing = await repos.clients.find(metadata.client_id);
@@ -122,6 +123,14 @@ export async function applyImport(core: Core, document: unknown, source: string,
       if (!dryRun && !existing) await repos.accounts.create(fields);
       if (!dryRun && existing && outcome === 'updated') await repos.accounts.update(existing.id, changes);
       summary.users[outcome]++;
+    }
+    const existingRoles = new Map((await repos.roles.list()).map((r) => [r.name, r]));
+    for (const input of roles) {
+      const next = { name: input.name, description: input.description ?? null, permissions: [...new Set(input.permissions)].sort() };
+      const existing = existingRoles.get(next.name);
+      const outcome = !existing ? 'created' : isDeepStrictEqual({ ...existing, permissions: [...existing.permissions].sort() }, next) ? 'unchanged' : 'updated';
+      if (!dryRun && outcome !== 'unchanged') await repos.roles.save(next);
+      summary.roles[outcome]++;
     }
     for (const sp of preparedSps) {
       const existing = await repos.samlServiceProviders.find(sp.entityId);

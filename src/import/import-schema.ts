@@ -80,11 +80,19 @@ export const samlIdentityProvider = z.strictObject({
   message: 'give exactly one of metadata, metadata_file or metadata_url',
 });
 
+/** A role and the permissions it grants. */
+const role = z.strictObject({
+  name: z.string().min(1).max(100),
+  description: z.string().max(500).optional(),
+  permissions: z.array(z.string().min(1).max(200)).default([]),
+});
+
 /** The import file (YAML or JSON); see README. */
 export const importFileSchema = z.strictObject({
   clients: z.array(client).optional(),
   users: z.array(user).optional(),
   saml_service_providers: z.array(samlServiceProvider).optional(),
+  roles: z.array(role).optional(),
   oidc_identity_providers: z.array(oidcIdentityProvider).optional(),
   saml_identity_providers: z.array(samlIdentityProvider).optional(),
 });

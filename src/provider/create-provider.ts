@@ -76,8 +76,17 @@ export function createProvider({ config, jwks, cookieKeys, pairwiseSalt, signing
       },
     },
     loadExistingGrant: loadExistingGrant as Configuration['loadExistingGrant'],
-    // Claims set by Gatehouse's own grants (the act claim of a token exchange) stay on the token.
-    extraTokenClaims: async (_ctx, token) => (token as { extra?: Record<string, unknown> }).extra,
+    // Claims set by Gatehouse's own grants (the act claim of a token exchange) stay on the token;
+    // a person's access token granted the roles scope carries their roles and permissions (RBAC).
+    extraTokenClaims: async (ctx, token) => {
+      const { extra, accountId, grantId, kind } = token as { extra?: Record<string, unknown>; accountId?: string; grantId?: string; kind?: string };
+      if (kind !== 'AccessToken' || !accountId || !grantId) return extra;
+      const grant = await ctx.oidc.provider.Grant.find(grantId);
+      if (!grant?.getOIDCScope().split(' ').includes('roles')) return extra;
+      const account = await accounts.findById(accountId);
+      if (!account) return extra;
+      return { ...extra, roles: account.roles, permissions: await accounts.permissionsOf(account.roles) };
+    },
     features: {
       devInteractions: { enabled: false },
       // RFC 9126: pushed authorization requests (valid 60 s), required for all clients or per

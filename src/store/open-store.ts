@@ -17,6 +17,8 @@ import type { UpstreamStore } from '../federation/upstream.ts';
 import { upstreamRepository } from './upstream-repository.ts';
 import { auditRepository } from './audit-repository.ts';
 import type { AuditStore } from '../audit/audit-log.ts';
+import type { RoleStore } from '../accounts/roles.ts';
+import { roleRepository } from './role-repository.ts';
 import { accountSessionIndex } from './account-session-index.ts';
 import { factorRepository } from './factor-repository.ts';
 import { securityEventRepository } from './security-event-repository.ts';
@@ -42,6 +44,7 @@ export interface Repositories {
   clients: ClientStore;
   samlServiceProviders: ServiceProviderStore;
   upstreams: UpstreamStore;
+  roles: RoleStore;
 }
 
 export interface Store extends Repositories {
@@ -129,6 +132,7 @@ function storeOn({ dataSource, redis, prefix, feed, observe, embedded }: Parts):
     accounts: postgres(accountRepository(dataSource.manager), 'accounts'),
     samlServiceProviders: postgres(samlSpRepository(dataSource.manager), 'saml_service_providers'),
     upstreams: postgres(upstreamRepository(dataSource.manager), 'upstreams'),
+    roles: postgres(roleRepository(dataSource.manager), 'roles'),
     clients: { find: clients.find, list: clients.list, save: clients.save, delete: clients.delete },
     factors: postgres(factorRepository(dataSource.manager), 'factors'),
     securityEvents: auditedEvents(postgres(securityEventRepository(dataSource.manager), 'security_events'), audit),
@@ -153,6 +157,7 @@ function storeOn({ dataSource, redis, prefix, feed, observe, embedded }: Parts):
           accounts: postgres(accountRepository(manager), 'accounts'),
           samlServiceProviders: samlSpRepository(manager),
           upstreams: upstreamRepository(manager),
+          roles: roleRepository(manager),
           clients: {
             ...repo,
             save: async (metadata) => (changedClients.add(metadata.client_id), repo.save(metadata)),

@@ -23,6 +23,7 @@ async function problemsOf(run: Promise<unknown>): Promise<string[]> {
 const summaryOf = (clients: [number, number, number], users: [number, number, number], warnings: string[] = [], sps: [number, number, number] = [0, 0, 0]) => ({
   clients: { created: clients[0], updated: clients[1], unchanged: clients[2] },
   users: { created: users[0], updated: users[1], unchanged: users[2] },
+  roles: { created: 0, updated: 0, unchanged: 0 },
   saml_service_providers: { created: sps[0], updated: sps[1], unchanged: sps[2] },
   identity_providers: { created: 0, updated: 0, unchanged: 0 },
   warnings,

@@ -1,0 +1,14 @@
+/** A role and the permissions it grants (RBAC); accounts hold role names. */
+export interface Role {
+  name: string;
+  description: string | null;
+  permissions: string[];
+}
+
+/** What RBAC needs from storage; src/store implements it. */
+export interface RoleStore {
+  list(): Promise<Role[]>;
+  save(role: Role): Promise<void>;
+  /** The union of the permissions these roles grant (unknown role names grant nothing). */
+  permissionsOf(roles: string[]): Promise<string[]>;
+}

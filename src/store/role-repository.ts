@@ -1,0 +1,16 @@
+import { In, type EntityManager } from 'typeorm';
+import type { RoleStore } from '../accounts/roles.ts';
+import { RoleEntity } from './entities/role.ts';
+
+export function roleRepository(manager: EntityManager): RoleStore {
+  const repo = manager.getRepository(RoleEntity);
+  return {
+    list: () => repo.find({ order: { name: 'ASC' } }),
+    save: async (role) => void (await repo.save(role)),
+    async permissionsOf(roles) {
+      if (!roles.length) return [];
+      const found = await repo.findBy({ name: In(roles) });
+      return [...new Set(found.flatMap((r) => r.permissions))].sort();
+    },
+  };
+}
