@@ -14,7 +14,7 @@ import { createCsrf } from './http/csrf.ts';
 import { errorHandler } from './http/errors.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { createRenderer, type Render } from './http/views.ts';
-import { createInteractionsRouter } from './interactions/routes.ts';
+import { createInteractionRouters } from './interactions/routes.ts';
 import { createHealthRouter } from './ops/health.ts';
 import { requestLog } from './http/request-log.ts';
 import { createMetrics, signInRecorder, type Metrics } from './ops/metrics.ts';
@@ -200,7 +200,7 @@ export function createApp(core: Core, log: Logger): Koa {
   const routers = [
     createHealthRouter({ checks: core.store.checks, signingKeys: () => core.signingKeys }),
     createAssetsRouter(config.brand),
-    createInteractionsRouter({
+    ...createInteractionRouters({
       provider, accounts, mfa: core.mfa, emailSignIn: core.emailSignIn, csrf, render, onSignIn,
       signIn, federation: core.federation,
       upstreams: async () => (await core.store.upstreams.list()).map(({ id, displayName }) => ({ id, displayName })),

@@ -25,3 +25,6 @@ export interface AccountStore {
 
 /** Emails are kept trimmed and lower-cased: one account per address, whatever its case. */
 export const normalizeEmail = (email: string) => email.trim().toLowerCase();
+
+/** Whether the text looks like an email address (one @, a dot in the domain, at most 320 characters). */
+export const isEmailAddress = (text: string) => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(text) && text.length <= 320;
