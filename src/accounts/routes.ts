@@ -4,6 +4,8 @@ import type { Context } from 'koa';
 import { AppError } from '../app-error.ts';
 import { browserBinding, type Csrf } from '../http/csrf.ts';
 import type { Render } from '../http/views.ts';
+import { formFields, refusal } from '../http/forms.ts';
+import { isEmailAddress } from './account.ts';
 import type { AccountFlows } from './account-flows.ts';
 import type { AttemptLimiter, LimiterFactory } from './attempt-limiter.ts';
 
@@ -35,12 +37,10 @@ export function createAccountRoutes({ flows, csrf, render, limiters, registratio
     ctx.body = render(view, { csrf: csrf.tokenFor(browserBinding(ctx)), ...data });
   };
   const fields = (ctx: Context) => {
-    const body = ctx.request.body as Record<string, unknown>;
-    if (!csrf.verify(browserBinding(ctx), body?.csrf)) {
+    if (!csrf.verify(browserBinding(ctx), (ctx.request.body as Record<string, unknown>)?.csrf)) {
       throw new AppError('csrf', 403, 'The form has expired or did not come from this site. Go back and try again.');
     }
-    const text = (name: string) => (typeof body[name] === 'string' ? (body[name] as string) : '');
-    return text;
+    return formFields(ctx);
   };
   const limitMail = async (ctx: Context, email: string) => {
     const wait = (await mailPerIp.hit(ctx.ip)) || (await mailPerAddress.hit(email.trim().toLowerCase()));
@@ -51,12 +51,9 @@ export function createAccountRoutes({ flows, csrf, render, limiters, registratio
     try {
       await run();
     } catch (error) {
-      if (!(error instanceof AppError) || error.status >= 500 || error.code === 'csrf' || error.code === 'rate_limited') throw error;
-      ctx.status = error.status;
-      page(ctx, view, { ...data, error: error.userMessage });
+      page(ctx, view, { ...data, error: refusal(ctx, error, ['rate_limited']) }); // too many mails: the error page says when to retry
     }
   };
-  const validEmail = (email: string) => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) && email.length <= 320;
 
   if (registration) {
     router.get('/register', (ctx) => page(ctx, 'register', { title: 'Create an account', returnTo: safeReturn(ctx.query.return_to) }));
@@ -64,7 +61,7 @@ export function createAccountRoutes({ flows, csrf, render, limiters, registratio
       const text = fields(ctx);
       const data = { title: 'Create an account', email: text('email'), name: text('name'), returnTo: safeReturn(text('return_to')) };
       await formError(ctx, 'register', data, async () => {
-        if (!validEmail(text('email'))) throw new AppError('invalid_email', 400, 'Enter a valid email address.');
+        if (!isEmailAddress(text('email'))) throw new AppError('invalid_email', 400, 'Enter a valid email address.');
         if (!text('name').trim() || text('name').length > 200) throw new AppError('invalid_name', 400, 'Enter your name (at most 200 characters).');
         if (text('password') !== text('password_confirm')) throw new AppError('password_mismatch', 400, 'The two passwords differ.');
         const input = { email: text('email'), name: text('name').trim(), password: text('password'), returnTo: data.returnTo };
@@ -96,7 +93,7 @@ export function createAccountRoutes({ flows, csrf, render, limiters, registratio
   router.post('/forgot-password', form, async (ctx) => {
     const text = fields(ctx);
     await formError(ctx, 'forgot-password', { title: 'Reset your password', email: text('email') }, async () => {
-      if (!validEmail(text('email'))) throw new AppError('invalid_email', 400, 'Enter a valid email address.');
+      if (!isEmailAddress(text('email'))) throw new AppError('invalid_email', 400, 'Enter a valid email address.');
       await flows.requestReset(text('email'), () => limitMail(ctx, text('email')));
       page(ctx, 'message', {
         title: 'Check your email',

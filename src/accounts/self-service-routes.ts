@@ -6,6 +6,7 @@ import type Provider from 'oidc-provider';
 import { AppError } from '../app-error.ts';
 import type { Csrf } from '../http/csrf.ts';
 import type { Render } from '../http/views.ts';
+import { formFields, refusal } from '../http/forms.ts';
 import type { Mfa } from '../mfa/mfa-service.ts';
 import type { FactorStore } from '../mfa/factor.ts';
 import type { SingleUseStore } from './single-use.ts';
@@ -72,12 +73,17 @@ export function createSelfServiceRoutes(deps: Deps): Router {
     return who;
   };
   const checkCsrf = (ctx: Context, who: Me) => {
-    const body = ctx.request.body as Record<string, unknown>;
-    if (!csrf.verify(`account:${who.sessionUid}`, body?.csrf)) {
+    if (!csrf.verify(`account:${who.sessionUid}`, (ctx.request.body as Record<string, unknown>)?.csrf)) {
       throw new AppError('csrf', 403, 'The form has expired or did not come from this site. Go back and try again.');
     }
-    return (name: string) => (typeof body[name] === 'string' ? (body[name] as string) : '');
+    return formFields(ctx);
   };
+  /** A form post from the account pages: the signed-in person, their CSRF token checked, the fields. */
+  const posted = async (ctx: Context) => {
+    const who = await signedIn(ctx);
+    return { who, field: checkCsrf(ctx, who) };
+  };
+
   const by = (ctx: Context, accountId: string) => ({ accountId, ip: ctx.ip, userAgent: ctx.get('user-agent') || null, deviceId: null });
 
   const show = async (ctx: Context, who: Me, view: string, data: Record<string, unknown> = {}) => {
@@ -115,8 +121,8 @@ export function createSelfServiceRoutes(deps: Deps): Router {
   router.get('/', async (ctx) => overview(ctx, await signedIn(ctx)));
 
   router.post('/profile', form, async (ctx) => {
-    const who = await signedIn(ctx);
-    const name = checkCsrf(ctx, who)('name').trim();
+    const { who, field } = await posted(ctx);
+    const name = field('name').trim();
     if (!name || name.length > 200) {
       ctx.status = 400;
       return overview(ctx, who, { error: 'Enter your name (at most 200 characters).' });
@@ -126,15 +132,13 @@ export function createSelfServiceRoutes(deps: Deps): Router {
   });
 
   router.post('/verify-email', form, async (ctx) => {
-    const who = await signedIn(ctx);
-    checkCsrf(ctx, who);
+    const { who } = await posted(ctx);
     await flows.sendVerification(who.accountId);
     await overview(ctx, who, { notice: 'We sent you a link to verify your email address.' });
   });
 
   router.post('/password', form, async (ctx) => {
-    const who = await signedIn(ctx);
-    const field = checkCsrf(ctx, who);
+    const { who, field } = await posted(ctx);
     try {
       if (field('password') !== field('password_confirm')) throw new AppError('password_mismatch', 400, 'The two new passwords differ.');
       await accounts.changePassword(who.accountId, field('current_password'), field('password'), ctx.ip);
@@ -142,16 +146,12 @@ export function createSelfServiceRoutes(deps: Deps): Router {
       await events.record({ ...by(ctx, who.accountId), kind: 'password_changed', detail: { sessionsEnded: ended } });
       await overview(ctx, who, { notice: 'Your password is changed; your other sessions were signed out.' });
     } catch (error) {
-      if (!(error instanceof AppError) || error.status >= 500) throw error;
-      ctx.status = error.status;
-      if (error.retryAfter) ctx.set('Retry-After', String(error.retryAfter));
-      await overview(ctx, who, { error: error.userMessage });
+      await overview(ctx, who, { error: refusal(ctx, error) });
     }
   });
 
   router.post('/totp', form, async (ctx) => {
-    const who = await signedIn(ctx);
-    checkCsrf(ctx, who);
+    const { who } = await posted(ctx);
     const account = (await accounts.findById(who.accountId))!;
     const enrolment = await mfa.totp.start(account.email);
     await pending.remove(`totp-enrolment:${who.accountId}`);
@@ -160,8 +160,7 @@ export function createSelfServiceRoutes(deps: Deps): Router {
   });
 
   router.post('/totp/confirm', form, async (ctx) => {
-    const who = await signedIn(ctx);
-    const field = checkCsrf(ctx, who);
+    const { who, field } = await posted(ctx);
     const started = await pending.peek(`totp-enrolment:${who.accountId}`);
     if (!started) throw new AppError('enrolment_expired', 400, 'This setup has expired. Start again.');
     const secret = String(started.secret);
@@ -169,11 +168,9 @@ export function createSelfServiceRoutes(deps: Deps): Router {
     try {
       match = await mfa.confirmTotp(who.accountId, secret, field('code'));
     } catch (error) {
-      if (!(error instanceof AppError)) throw error;
-      ctx.status = error.status;
-      if (error.retryAfter) ctx.set('Retry-After', String(error.retryAfter));
+      const message = refusal(ctx, error);
       const account = (await accounts.findById(who.accountId))!;
-      return show(ctx, who, 'account-totp', { title: 'Set up an authenticator app', enrolment: await mfa.totp.render(secret, account.email), error: error.userMessage });
+      return show(ctx, who, 'account-totp', { title: 'Set up an authenticator app', enrolment: await mfa.totp.render(secret, account.email), error: message });
     }
     await pending.remove(`totp-enrolment:${who.accountId}`);
     const name = field('name').trim().slice(0, 100) || 'Authenticator app';
@@ -184,15 +181,13 @@ export function createSelfServiceRoutes(deps: Deps): Router {
   });
 
   router.post('/passkeys/options', json, async (ctx) => {
-    const who = await signedIn(ctx);
-    checkCsrf(ctx, who);
+    const { who } = await posted(ctx);
     const account = (await accounts.findById(who.accountId))!;
     ctx.body = await mfa.passkeys.registrationOptions(`register:${who.accountId}`, account);
   });
 
   router.post('/passkeys', json, async (ctx) => {
-    const who = await signedIn(ctx);
-    const field = checkCsrf(ctx, who);
+    const { who, field } = await posted(ctx);
     const name = field('name').trim().slice(0, 100) || 'Passkey';
     await mfa.passkeys.register(`register:${who.accountId}`, who.accountId, (ctx.request.body as Record<string, unknown>).response, name);
     await events.record({ ...by(ctx, who.accountId), kind: 'factor_added', detail: { factor: 'passkey', name } });
@@ -207,8 +202,8 @@ export function createSelfServiceRoutes(deps: Deps): Router {
   });
 
   router.post('/factors/:id/rename', form, async (ctx) => {
-    const who = await signedIn(ctx);
-    const name = checkCsrf(ctx, who)('name').trim();
+    const { who, field } = await posted(ctx);
+    const name = field('name').trim();
     if (!name || name.length > 100) {
       ctx.status = 400;
       return overview(ctx, who, { error: 'Enter a name of at most 100 characters.' });
@@ -218,8 +213,7 @@ export function createSelfServiceRoutes(deps: Deps): Router {
   });
 
   router.post('/factors/:id/remove', form, async (ctx) => {
-    const who = await signedIn(ctx);
-    checkCsrf(ctx, who);
+    const { who } = await posted(ctx);
     if (!(await factors.remove(who.accountId, ctx.params.id!))) throw new AppError('not_found', 404, 'There is no such factor on your account.');
     await events.record({ ...by(ctx, who.accountId), kind: 'factor_removed', detail: {} });
     if (!(await mfa.hasStrongFactor(who.accountId))) await factors.replaceAll(who.accountId, 'recovery', []); // codes stand in for a factor
@@ -227,8 +221,7 @@ export function createSelfServiceRoutes(deps: Deps): Router {
   });
 
   router.post('/recovery-codes', form, async (ctx) => {
-    const who = await signedIn(ctx);
-    checkCsrf(ctx, who);
+    const { who } = await posted(ctx);
     if (!(await mfa.hasStrongFactor(who.accountId))) throw new AppError('no_factor', 400, 'Add an authenticator app or a passkey first.');
     const codes = await mfa.recovery.regenerate(who.accountId);
     await events.record({ ...by(ctx, who.accountId), kind: 'recovery_codes_regenerated', detail: {} });
@@ -236,8 +229,7 @@ export function createSelfServiceRoutes(deps: Deps): Router {
   });
 
   router.post('/sessions/:id/end', form, async (ctx) => {
-    const who = await signedIn(ctx);
-    checkCsrf(ctx, who);
+    const { who } = await posted(ctx);
     const ended = await sessions.end(who.accountId, { only: ctx.params.id! });
     if (!ended) throw new AppError('not_found', 404, 'There is no such session on your account.');
     await events.record({ ...by(ctx, who.accountId), kind: 'sessions_ended', detail: { count: ended } });
@@ -246,8 +238,7 @@ export function createSelfServiceRoutes(deps: Deps): Router {
   });
 
   router.post('/sessions/end-others', form, async (ctx) => {
-    const who = await signedIn(ctx);
-    checkCsrf(ctx, who);
+    const { who } = await posted(ctx);
     const ended = await sessions.end(who.accountId, { allBut: who.sessionId });
     await events.record({ ...by(ctx, who.accountId), kind: 'sessions_ended', detail: { count: ended } });
     await overview(ctx, who, { notice: `${ended} other session(s) signed out.` });
