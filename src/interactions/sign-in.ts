@@ -8,8 +8,8 @@ import { acrFor } from '../mfa/acr.ts';
 import type { Mfa, MfaReason } from '../mfa/mfa-service.ts';
 import { requestedAcr } from '../provider/interaction-policy.ts';
 import type { RiskService } from '../risk/risk-service.ts';
+import type { Interaction } from './interaction.ts';
 
-type Interaction = Awaited<ReturnType<Provider['interactionDetails']>>;
 
 /** A sign-in whose first factor is done and whose second is due, kept for the interaction. */
 export interface PendingSignIn {
@@ -17,8 +17,6 @@ export interface PendingSignIn {
   amr: string[];
   method: string;
   reasons: MfaReason[];
-  /** The risk decision's id in the security events, when the risk engine asked for the second factor. */
-  risk?: { score: number };
 }
 
 interface Deps {
@@ -58,7 +56,6 @@ export function createSignIn({ provider, mfa, risk, events, pending, onSignIn, o
     }
     const acr = acrFor(amr);
     await events.record({ accountId, kind: 'sign_in', ip: ctx.ip, userAgent: ctx.get('user-agent') || null, deviceId, detail: { method, amr, acr } });
-    await pending.remove(pendingKey(interaction.uid));
     onSignIn(method, 'success');
     const choosing = interaction.prompt.name === 'select_account';
     return provider.interactionResult(ctx.req, ctx.res, {
@@ -87,7 +84,7 @@ export function createSignIn({ provider, mfa, risk, events, pending, onSignIn, o
       }
       const reasons = await mfa.reasons(accountId, amr, requestedAcr(interaction.params, await clientOf(interaction) as never), assessment.decision);
       if (!reasons.length) return complete(ctx, interaction, accountId, amr, method);
-      const state: PendingSignIn = { accountId, amr, method, reasons, ...(reasons.includes('risk') ? { risk: { score: assessment.score } } : {}) };
+      const state: PendingSignIn = { accountId, amr, method, reasons };
       await pending.put(pendingKey(interaction.uid), state as never, 3600);
       onMfaRequired(reasons);
       await events.record({ accountId, kind: 'mfa_required', ip: ctx.ip, userAgent: ctx.get('user-agent') || null, deviceId: attempt(ctx).deviceId ?? null, detail: { reasons } });
@@ -95,7 +92,8 @@ export function createSignIn({ provider, mfa, risk, events, pending, onSignIn, o
     },
 
     /** The second factor checked out: the sign-in completes with both factors' amr and "mfa". */
-    secondFactorDone(ctx: Context, interaction: Interaction, state: PendingSignIn, factorAmr: string[], method: string): Promise<string> {
+    async secondFactorDone(ctx: Context, interaction: Interaction, state: PendingSignIn, factorAmr: string[], method: string): Promise<string> {
+      await pending.remove(pendingKey(interaction.uid));
       const amr = [...new Set([...state.amr, ...factorAmr, 'mfa'])];
       return complete(ctx, interaction, state.accountId, amr, `${state.method}+${method}`);
     },

@@ -81,7 +81,9 @@ export function createProvider({ config, jwks, cookieKeys, pairwiseSalt, signing
     extraTokenClaims: async (ctx, token) => {
       const { extra, accountId, grantId, kind } = token as { extra?: Record<string, unknown>; accountId?: string; grantId?: string; kind?: string };
       if (kind !== 'AccessToken' || !accountId || !grantId) return extra;
-      const grant = await ctx.oidc.provider.Grant.find(grantId);
+      // the grant is loaded already at the token endpoint; read it again only when it is not
+      const loaded = ctx.oidc.entities.Grant;
+      const grant = loaded?.jti === grantId ? loaded : await ctx.oidc.provider.Grant.find(grantId);
       if (!grant?.getOIDCScope().split(' ').includes('roles')) return extra;
       const account = await accounts.findById(accountId);
       if (!account) return extra;

@@ -25,14 +25,15 @@ export function findAccount(accounts: AccountLookup): FindAccount {
     if (!account || account.disabled) return undefined;
     return {
       accountId: account.id,
-      claims: async () => ({
+      // permissions cost a lookup: only when the roles scope asks for them
+      claims: async (_use, scope) => ({
         sub: account.id,
         email: account.email,
         email_verified: account.emailVerified,
         ...(account.name ? { name: account.name } : {}),
         updated_at: Math.floor(account.updatedAt.getTime() / 1000),
         roles: account.roles,
-        permissions: await accounts.permissionsOf(account.roles),
+        ...(String(scope ?? '').split(' ').includes('roles') ? { permissions: await accounts.permissionsOf(account.roles) } : {}),
       }),
     };
   };

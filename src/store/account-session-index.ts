@@ -26,7 +26,6 @@ export function accountSessionIndex(dataSource: DataSource, adapter: (model: str
   };
 
   const indexed: Adapter = {
-    ...sessions,
     async upsert(id: string, payload: AdapterPayload, expiresIn: number) {
       await sessions.upsert(id, payload, expiresIn);
       if (typeof payload.accountId !== 'string') return;

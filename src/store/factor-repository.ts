@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { FactorStore } from '../mfa/factor.ts';
 import { FactorEntity } from './entities/factor.ts';
+import { returnedRows } from './returned-rows.ts';
 
 export function factorRepository(manager: EntityManager): FactorStore {
   const repo = manager.getRepository(FactorEntity);
@@ -23,20 +24,15 @@ export function factorRepository(manager: EntityManager): FactorStore {
       const rows: unknown[] = await manager.query(
         `UPDATE account_factors SET last_step = $2, last_used_at = now()
          WHERE id = $1 AND (last_step IS NULL OR last_step < $2) RETURNING id`, [id, step]);
-      return firstResult(rows).length === 1;
+      return returnedRows(rows).length === 1;
     },
     async consumeRecoveryCode(accountId, hash) {
       const rows: unknown[] = await manager.query(
         `DELETE FROM account_factors WHERE account_id = $1 AND kind = 'recovery' AND secret = $2 RETURNING id`, [accountId, hash]);
-      return firstResult(rows).length === 1;
+      return returnedRows(rows).length === 1;
     },
     async touch(id, counter) {
       await repo.update({ id }, { lastUsedAt: new Date(), ...(counter === undefined ? {} : { counter }) });
     },
   };
-}
-
-/** TypeORM answers UPDATE/DELETE … RETURNING with [rows, count]. */
-function firstResult(result: unknown[]): unknown[] {
-  return Array.isArray(result[0]) ? (result[0] as unknown[]) : result;
 }

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
 import type { SingleUseStore } from '../accounts/single-use.ts';
+import { returnedRows } from './returned-rows.ts';
 
 /** Single-use values in Redis: SET NX with a TTL, taken with GETDEL. */
 export function redisSingleUse(redis: Redis, prefix: string): SingleUseStore {
@@ -16,20 +17,19 @@ export function redisSingleUse(redis: Redis, prefix: string): SingleUseStore {
 
 /** Single-use values in PostgreSQL: an expired row counts as absent, DELETE … RETURNING takes. */
 export function postgresSingleUse(dataSource: DataSource): SingleUseStore {
-  const rows = (result: unknown) => (Array.isArray((result as unknown[])[0]) ? (result as unknown[][])[0]! : (result as unknown[]));
-  const valueOf = (result: unknown) => (rows(result)[0] as { value?: Record<string, unknown> } | undefined)?.value;
+  const valueOf = (result: unknown) => (returnedRows(result)[0] as { value?: Record<string, unknown> } | undefined)?.value;
   return {
     async put(name, value, ttl) {
       const result = await dataSource.query(
         `INSERT INTO single_use (key, value, expires_at) VALUES ($1, $2, now() + make_interval(secs => $3))
          ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, expires_at = EXCLUDED.expires_at
          WHERE single_use.expires_at <= now() RETURNING key`, [name, JSON.stringify(value), ttl]);
-      return rows(result).length === 1;
+      return returnedRows(result).length === 1;
     },
     peek: async (name) => valueOf(await dataSource.query('SELECT value FROM single_use WHERE key = $1 AND expires_at > now()', [name])),
     async take(name) {
       const result = await dataSource.query('DELETE FROM single_use WHERE key = $1 RETURNING value, expires_at > now() AS live', [name]);
-      const row = rows(result)[0] as { value: Record<string, unknown>; live: boolean } | undefined;
+      const row = returnedRows(result)[0] as { value: Record<string, unknown>; live: boolean } | undefined;
       return row?.live ? row.value : undefined;
     },
     remove: async (name) => void (await dataSource.query('DELETE FROM single_use WHERE key = $1', [name])),
