@@ -33,7 +33,19 @@ export function createSamlBridge({ issuer, credentials, pending }: { issuer: str
     getAsync: async (key) => ((await pending.peek(`saml-sp-request:${key}`))?.value as string | undefined) ?? null,
     removeAsync: async (key) => (key ? (((await pending.take(`saml-sp-request:${key}`))?.value as string | undefined) ?? null) : null),
   };
+  // one node-saml instance per upstream and metadata version, not one per request
+  const instances = new Map<string, ReturnType<typeof build>>();
   const samlFor = (upstream: SamlUpstream) => {
+    const key = `${upstream.id}\u0000${upstream.metadataXml}`;
+    let instance = instances.get(key);
+    if (!instance) {
+      if (instances.size >= 100) instances.clear();
+      instance = build(upstream);
+      instances.set(key, instance);
+    }
+    return instance;
+  };
+  function build(upstream: SamlUpstream) {
     const metadata = parseIdpMetadata(upstream.metadataXml);
     const sso = metadata.singleSignOnServices.find((s) => s.binding === BINDING.redirect) ?? metadata.singleSignOnServices.find((s) => s.binding === BINDING.post)!;
     return {
@@ -54,7 +66,7 @@ export function createSamlBridge({ issuer, credentials, pending }: { issuer: str
         skipRequestCompression: sso.binding === BINDING.post,
       }),
     };
-  };
+  }
 
   return {
     /** This SP's metadata for the upstream's administrators: entity ID, ACS, SLO (both bindings), our certificates. */
@@ -70,7 +82,7 @@ export function createSamlBridge({ issuer, credentials, pending }: { issuer: str
       if (binding === BINDING.redirect) return { redirect: await saml.getAuthorizeUrlAsync(relayState, undefined, {}) };
       const form = await saml.getAuthorizeFormAsync(relayState);
       const fields = Object.fromEntries([...form.matchAll(/name="(\w+)" value="([^"]*)"/g)].map((m) => [m[1]!, m[2]!]));
-      return { post: { url: samlFor(upstream).saml.options.entryPoint!, fields } };
+      return { post: { url: saml.options.entryPoint!, fields } };
     },
 
     /**
