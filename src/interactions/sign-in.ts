@@ -8,6 +8,7 @@ import { acrFor } from '../mfa/acr.ts';
 import type { Mfa, MfaReason } from '../mfa/mfa-service.ts';
 import { requestedAcr } from '../provider/interaction-policy.ts';
 import type { RiskService } from '../risk/risk-service.ts';
+import type { RiskAssessment } from '../risk/risk-engine.ts';
 import type { Interaction } from './interaction.ts';
 
 
@@ -46,7 +47,7 @@ export function createSignIn({ provider, mfa, risk, events, pending, onSignIn, o
   const clientOf = async (interaction: Interaction) =>
     (typeof interaction.params.client_id === 'string' ? await provider.Client.find(interaction.params.client_id) : undefined);
 
-  const complete = async (ctx: Context, interaction: Interaction, accountId: string, amr: string[], method: string) => {
+  const complete = async (ctx: Context, interaction: Interaction, accountId: string, amr: string[], method: string, risk?: RiskAssessment) => {
     let deviceId = attempt(ctx).deviceId;
     if (!deviceId) {
       deviceId = crypto.randomBytes(16).toString('base64url');
@@ -55,7 +56,9 @@ export function createSignIn({ provider, mfa, risk, events, pending, onSignIn, o
       });
     }
     const acr = acrFor(amr);
-    await events.record({ accountId, kind: 'sign_in', ip: ctx.ip, userAgent: ctx.get('user-agent') || null, deviceId, detail: { method, amr, acr } });
+    await events.record({
+      accountId, kind: 'sign_in', ip: ctx.ip, userAgent: ctx.get('user-agent') || null, deviceId, detail: { method, amr, acr, ...(risk ? { risk } : {}) },
+    });
     onSignIn(method, 'success');
     const choosing = interaction.prompt.name === 'select_account';
     return provider.interactionResult(ctx.req, ctx.res, {
@@ -78,16 +81,19 @@ export function createSignIn({ provider, mfa, risk, events, pending, onSignIn, o
     /** The first factor checked out: refuse, ask for a second factor, or complete. Answers where to go next. */
     async firstFactorDone(ctx: Context, interaction: Interaction, accountId: string, amr: string[], method: string): Promise<string> {
       const assessment = await risk.assess(accountId, attempt(ctx));
+      // a decision that changes the sign-in is an event of its own; an "allow" rides on the event that follows
+      if (assessment.decision !== 'allow') await risk.record(accountId, attempt(ctx), assessment);
+      const allowed = assessment.decision === 'allow' ? { risk: assessment } : {};
       if (assessment.decision === 'deny') {
         onSignIn(method, 'risk_denied');
         throw new AppError('sign_in_refused', 403, 'This sign-in was refused because it looks unusual. Try again later from a device you have used before, or contact your administrator.');
       }
       const reasons = await mfa.reasons(accountId, amr, requestedAcr(interaction.params, await clientOf(interaction) as never), assessment.decision);
-      if (!reasons.length) return complete(ctx, interaction, accountId, amr, method);
+      if (!reasons.length) return complete(ctx, interaction, accountId, amr, method, allowed.risk);
       const state: PendingSignIn = { accountId, amr, method, reasons };
       await pending.put(pendingKey(interaction.uid), state as never, 3600);
       onMfaRequired(reasons);
-      await events.record({ accountId, kind: 'mfa_required', ip: ctx.ip, userAgent: ctx.get('user-agent') || null, deviceId: attempt(ctx).deviceId ?? null, detail: { reasons } });
+      await events.record({ accountId, kind: 'mfa_required', ip: ctx.ip, userAgent: ctx.get('user-agent') || null, deviceId: attempt(ctx).deviceId ?? null, detail: { reasons, ...allowed } });
       return `/interaction/${interaction.uid}`;
     },
 

@@ -10,7 +10,7 @@ export interface Attempt {
 
 const HOUR = 3600_000;
 
-/** Gathers the facts of a sign-in from the security events, scores it, and records the decision. */
+/** Gathers the facts of a sign-in from the security events and scores it. */
 export function createRiskService(events: SecurityEventStore, settings: Config['risk']) {
   return {
     async assess(accountId: string, attempt: Attempt, now = new Date()): Promise<RiskAssessment> {
@@ -27,12 +27,14 @@ export function createRiskService(events: SecurityEventStore, settings: Config['
         })),
         accountFailures, ipFailures,
       }, settings);
-      await events.record({
-        accountId, kind: 'risk_decision', ip: attempt.ip, userAgent: attempt.userAgent ?? null, deviceId: attempt.deviceId ?? null,
-        detail: { ...assessment },
-      });
       return assessment;
     },
+
+    /** Stores a decision that changed the sign-in (a second factor, a refusal) with its breakdown, as an event of its own. */
+    record: (accountId: string, attempt: Attempt, assessment: RiskAssessment) => events.record({
+      accountId, kind: 'risk_decision', ip: attempt.ip, userAgent: attempt.userAgent ?? null, deviceId: attempt.deviceId ?? null,
+      detail: { ...assessment },
+    }),
   };
 }
 
