@@ -1,7 +1,7 @@
 import { AppError } from '../app-error.ts';
 import type { Account, AccountFields, AccountStore } from './account.ts';
 import { normalizeEmail } from './account.ts';
-import type { AttemptLimiter, LimiterFactory } from './attempt-limiter.ts';
+import { limited, type AttemptLimiter, type LimiterFactory } from './attempt-limiter.ts';
 import type { PasswordHasher } from './password-hasher.ts';
 import { MAX_PASSWORD_LENGTH, passwordProblem, type PasswordContext } from './password-policy.ts';
 
@@ -33,11 +33,11 @@ export function createAccountService({ store, hasher, limiters, limits }: Accoun
      */
     async authenticate(email: string, password: string, ip: string): Promise<Account> {
       const wait = await perIp.hit(ip);
-      if (wait) throw new AppError('rate_limited', 429, `Too many sign-in attempts. Try again in ${humanize(wait)}.`, { retryAfter: wait });
+      if (wait) throw limited('rate_limited', 'sign-in attempts', wait);
       const key = normalizeEmail(email);
       const locked = await failures.blockedFor(key);
       if (locked) {
-        throw new AppError('account_locked', 429, `Too many failed sign-ins for this account. Try again in ${humanize(locked)}.`, { retryAfter: locked });
+        throw limited('account_locked', 'failed sign-ins for this account', locked);
       }
       const account = password.length <= MAX_PASSWORD_LENGTH ? await store.findByEmail(key) : undefined;
       const { ok, rehash } = await hasher.verify(account?.passwordHash, password.slice(0, MAX_PASSWORD_LENGTH));
@@ -87,6 +87,3 @@ export async function hashChecked(hasher: PasswordHasher, password: string, cont
   if (problem) throw new AppError('weak_password', 400, `The password ${problem}.`);
   return hasher.hash(password);
 }
-
-const humanize = (seconds: number) =>
-  seconds < 120 ? `${seconds} seconds` : `${Math.ceil(seconds / 60)} minutes`;

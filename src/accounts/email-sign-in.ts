@@ -3,7 +3,7 @@ import type { Mailer } from '../mail/mailer.ts';
 import type { Mfa } from '../mfa/mfa-service.ts';
 import type { AccountService } from './account-service.ts';
 import { normalizeEmail } from './account.ts';
-import type { LimiterFactory } from './attempt-limiter.ts';
+import { limited, type LimiterFactory } from './attempt-limiter.ts';
 import type { EmailTokens } from './email-tokens.ts';
 
 interface Deps {
@@ -26,7 +26,7 @@ export function createEmailSignIn({ accounts, mfa, tokens, mailer, limiters, iss
   const perIp = limiters({ name: 'signin-mail-ip', points: 20, durationSeconds: 900 });
   const limit = async (ip: string) => {
     const wait = await perIp.hit(ip);
-    if (wait) throw new AppError('rate_limited', 429, `Too many emails asked for. Try again in ${Math.ceil(wait / 60)} minutes.`, { retryAfter: wait });
+    if (wait) throw limited('rate_limited', 'emails asked for', wait);
   };
   const active = async (email: string) => {
     const account = await accounts.findByEmail(email);

@@ -7,7 +7,7 @@ import type { Render } from '../http/views.ts';
 import { formFields, refusal } from '../http/forms.ts';
 import { isEmailAddress } from './account.ts';
 import type { AccountFlows } from './account-flows.ts';
-import type { AttemptLimiter, LimiterFactory } from './attempt-limiter.ts';
+import { limited, type AttemptLimiter, type LimiterFactory } from './attempt-limiter.ts';
 
 interface Deps {
   flows: AccountFlows;
@@ -44,7 +44,7 @@ export function createAccountRoutes({ flows, csrf, render, limiters, registratio
   };
   const limitMail = async (ctx: Context, email: string) => {
     const wait = (await mailPerIp.hit(ctx.ip)) || (await mailPerAddress.hit(email.trim().toLowerCase()));
-    if (wait) throw new AppError('rate_limited', 429, `Too many emails asked for. Try again in ${Math.ceil(wait / 60)} minutes.`, { retryAfter: wait });
+    if (wait) throw limited('rate_limited', 'emails asked for', wait);
   };
   const by = (ctx: Context) => ({ ip: ctx.ip, userAgent: ctx.get('user-agent') || undefined });
   const formError = async (ctx: Context, view: string, data: Record<string, unknown>, run: () => Promise<void>) => {

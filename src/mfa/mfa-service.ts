@@ -1,5 +1,5 @@
 import { AppError } from '../app-error.ts';
-import type { LimiterFactory } from '../accounts/attempt-limiter.ts';
+import { limited, type LimiterFactory } from '../accounts/attempt-limiter.ts';
 import type { RiskDecision } from '../risk/risk-engine.ts';
 import { acrFor, meets } from './acr.ts';
 import type { EmailCodes } from './email-code.ts';
@@ -10,8 +10,7 @@ import type { Totp } from './totp.ts';
 
 const LOCK_SECONDS = 900;
 
-const tooManyCodes = (wait: number) =>
-  new AppError('rate_limited', 429, `Too many wrong codes. Try again in ${Math.ceil(wait / 60)} minutes.`, { retryAfter: wait });
+const tooManyCodes = (wait: number) => limited('rate_limited', 'wrong codes', wait);
 
 export type SecondFactorMethod = 'totp' | 'recovery' | 'email_code';
 
@@ -74,7 +73,7 @@ export function createMfa({ factors, totp, recovery, emailCodes, passkeys, limit
     /** Mails a sign-in code for this interaction; a few per account per quarter hour. */
     async sendEmailCode(binding: string, account: { id: string; email: string }): Promise<void> {
       const wait = await codeMails.hit(account.id);
-      if (wait) throw new AppError('rate_limited', 429, `Too many codes asked for. Try again in ${Math.ceil(wait / 60)} minutes.`, { retryAfter: wait });
+      if (wait) throw limited('rate_limited', 'codes asked for', wait);
       await emailCodes.send(binding, account);
     },
 
