@@ -9,6 +9,7 @@ import type { Endpoint } from '../sp-metadata.ts';
 import { BINDING, elements, NS, parseXml } from '../xml.ts';
 import { refused } from './authn-request.ts';
 import type { Incoming } from './bindings.ts';
+import type { PostForm } from '../post-page.ts';
 import { instant, newId, STATUS } from './response.ts';
 
 interface Deps {
@@ -23,7 +24,7 @@ interface Deps {
 }
 
 /** Where the browser goes next: a redirect, or an auto-submitted form. */
-export type Step = { redirect: string } | { post: { url: string; param: 'SAMLRequest' | 'SAMLResponse'; value: string; relayState?: string; spName: string } };
+export type Step = { redirect: string } | { post: PostForm };
 
 /** A logout propagating through the session's SPs, one after another, front channel. */
 interface Chain {

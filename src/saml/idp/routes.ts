@@ -12,6 +12,7 @@ import type { Answer, Begun, SamlSso } from './sso.ts';
 import type { SamlLogout, Step } from './logout.ts';
 import type { ParticipantStore } from '../participants.ts';
 import type { Middleware } from 'koa';
+import { showPostForm } from '../post-page.ts';
 
 interface Deps {
   sso: SamlSso;
@@ -34,9 +35,7 @@ export function createSamlIdpRoutes({ sso, logout, metadata, provider, render, i
 
   const post = (ctx: Context, answer: Answer) => {
     onResponse(answer.status);
-    ctx.set('Cache-Control', 'no-store');
-    ctx.type = 'html';
-    ctx.body = render('saml-post', { title: 'Signing you in', url: answer.acsUrl, param: 'SAMLResponse', value: answer.samlResponse, relayState: answer.relayState, spName: answer.spName });
+    showPostForm(ctx, render, 'Signing you in', { url: answer.acsUrl, param: 'SAMLResponse', value: answer.samlResponse, relayState: answer.relayState, spName: answer.spName });
   };
   const next = (ctx: Context, begun: Begun) => {
     if ('answer' in begun) return post(ctx, begun.answer);
@@ -80,8 +79,7 @@ export function createSamlIdpRoutes({ sso, logout, metadata, provider, render, i
   const sloStep = (ctx: Context, step: Step) => {
     ctx.set('Cache-Control', 'no-store');
     if ('redirect' in step) return void ctx.redirect(step.redirect);
-    ctx.type = 'html';
-    ctx.body = render('saml-post', { title: 'Signing you out', ...step.post });
+    showPostForm(ctx, render, 'Signing you out', step.post);
   };
   router.get('/slo', async (ctx) => {
     const isResponse = typeof ctx.query.SAMLResponse === 'string';
@@ -118,9 +116,7 @@ export function samlLogoutAfterOidcLogout({ provider, participants, logout, rend
     if (!involved.length || ctx.status !== 303 || !done || (await sessionExists(session!.uid))) return;
     const step = await logout.afterSessionEnded(involved, done);
     if ('redirect' in step) return void ctx.redirect(step.redirect);
-    ctx.status = 200;
     ctx.remove('Location');
-    ctx.type = 'html';
-    ctx.body = render('saml-post', { title: 'Signing you out', ...step.post });
+    showPostForm(ctx, render, 'Signing you out', step.post);
   };
 }

@@ -8,6 +8,7 @@ import type { UpstreamIdentity } from '../../federation/federation-service.ts';
 import type { SamlUpstream, UpstreamStore } from '../../federation/upstream.ts';
 import type { Render } from '../../http/views.ts';
 import type { SamlBridge } from './bridge.ts';
+import { showPostForm } from '../post-page.ts';
 
 interface Deps {
   bridge: SamlBridge;
@@ -55,12 +56,8 @@ export function createSpBridgeRoutes({ bridge, endSessionsOf, upstreams, pending
     const key = typeof ctx.query.key === 'string' ? ctx.query.key : '';
     const held = key ? await pending.take(`upstream-saml-post:${key}`) : undefined;
     if (!held) throw new AppError('upstream_state', 400, 'This sign-in has expired. Start again.');
-    ctx.set('Cache-Control', 'no-store');
-    ctx.type = 'html';
     const fields = held.fields as Record<string, string>;
-    ctx.body = render('saml-post', {
-      title: 'Signing you in', url: held.url, param: 'SAMLRequest', value: fields.SAMLRequest, relayState: fields.RelayState, spName: held.name,
-    });
+    showPostForm(ctx, render, 'Signing you in', { url: String(held.url), param: 'SAMLRequest', value: fields.SAMLRequest!, relayState: fields.RelayState, spName: String(held.name) });
   });
 
   /** Where the login page's button goes: the upstream, with a signed AuthnRequest. */
