@@ -184,18 +184,17 @@ export function createApp(core: Core, log: Logger): Koa {
     onMfaRequired: (reasons) => reasons.forEach((reason) => core.metrics.mfaChallenges.inc({ reason })),
   });
   const bridge = core.saml.bridge;
-  const spBridgeRoutes: ReturnType<typeof createSpBridgeRoutes> | undefined = bridge && createSpBridgeRoutes({
-    bridge, upstreams: core.store.upstreams, pending: core.store.singleUse, render,
+  const federationRoutes = createFederationRoutes({
+    provider, upstreams: core.store.upstreams, federation: core.federation, signIn, events: core.store.securityEvents, pending: core.store.singleUse,
+    oidc: createOidcUpstreams({ issuer: config.issuer, pending: core.store.singleUse, production: config.production }),
+    samlStart: (upstream, uid) => (bridge ? bridge.start(upstream, uid) : Promise.reject(new AppError('saml_off', 503, 'SAML is not configured here.'))),
+  });
+  const spBridgeRouter = bridge && createSpBridgeRoutes({
+    bridge, upstreams: core.store.upstreams, render, verified: federationRoutes.verified,
     endSessionsOf: async (upstreamId, subject) => {
       const accountId = await core.store.upstreams.linkedAccount(upstreamId, subject);
       if (accountId) await core.store.sessions.end(accountId, {});
     },
-    verified: (ctx, upstream, verify) => federationRoutes.verified(ctx, upstream, verify),
-  });
-  const federationRoutes = createFederationRoutes({
-    provider, upstreams: core.store.upstreams, federation: core.federation, signIn, events: core.store.securityEvents, pending: core.store.singleUse,
-    oidc: createOidcUpstreams({ issuer: config.issuer, pending: core.store.singleUse, production: config.production }),
-    samlStart: (upstream, uid) => (spBridgeRoutes ? spBridgeRoutes.start(upstream, uid) : Promise.reject(new AppError('saml_off', 503, 'SAML is not configured here.'))),
   });
   const routers = [
     createHealthRouter({ checks: core.store.checks, signingKeys: () => core.signingKeys }),
@@ -207,7 +206,7 @@ export function createApp(core: Core, log: Logger): Koa {
       options: { registration: config.signIn.registration, emailCode: config.signIn.emailCode, magicLink: config.signIn.magicLink },
     }),
     federationRoutes.router,
-    ...(spBridgeRoutes ? [spBridgeRoutes.router] : []),
+    ...(spBridgeRouter ? [spBridgeRouter] : []),
     createAccountRoutes({ flows: core.flows, csrf, render, limiters: core.store.limiters, registration: config.signIn.registration }),
     createSelfServiceRoutes({
       provider, accounts, flows: core.flows, mfa: core.mfa, factors: core.store.factors, sessions: core.store.sessions,

@@ -8,6 +8,7 @@ import type { SamlCredentials } from '../certificate.ts';
 import { parseIdpMetadata } from '../idp-metadata-parse.ts';
 import { pemCertificate } from '../sign.ts';
 import { BINDING, elements, parseXml } from '../xml.ts';
+import type { PostForm } from '../post-page.ts';
 
 const REQUEST_SECONDS = 600;
 const CLOCK_SKEW_MS = 120_000;
@@ -75,15 +76,25 @@ export function createSamlBridge({ issuer, credentials, pending }: { issuer: str
         `<SingleLogoutService Binding="${BINDING.redirect}" Location="$1"/>$&`),
 
     /** Sends the browser to the upstream with a signed AuthnRequest; RelayState binds the answer to this sign-in. */
-    async start(upstream: SamlUpstream, uid: string): Promise<{ redirect: string } | { post: { url: string; fields: Record<string, string> } }> {
+    /**
+     * Where the login page's button goes: the upstream with a signed AuthnRequest (Redirect), or
+     * our page that posts it (POST-only upstreams). RelayState binds the answer to this sign-in.
+     */
+    async start(upstream: SamlUpstream, uid: string): Promise<string> {
       const relayState = crypto.randomBytes(24).toString('base64url');
       await pending.put(`upstream-saml:${relayState}`, { uid, upstreamId: upstream.id }, REQUEST_SECONDS);
       const { saml, binding } = samlFor(upstream);
-      if (binding === BINDING.redirect) return { redirect: await saml.getAuthorizeUrlAsync(relayState, undefined, {}) };
-      const form = await saml.getAuthorizeFormAsync(relayState);
-      const fields = Object.fromEntries([...form.matchAll(/name="(\w+)" value="([^"]*)"/g)].map((m) => [m[1]!, m[2]!]));
-      return { post: { url: saml.options.entryPoint!, fields } };
+      if (binding === BINDING.redirect) return saml.getAuthorizeUrlAsync(relayState, undefined, {});
+      const html = await saml.getAuthorizeFormAsync(relayState);
+      const fields = Object.fromEntries([...html.matchAll(/name="(\w+)" value="([^"]*)"/g)].map((m) => [m[1]!, m[2]!]));
+      const form: PostForm = { url: saml.options.entryPoint!, param: 'SAMLRequest', value: fields.SAMLRequest!, relayState: fields.RelayState, spName: upstream.displayName };
+      const key = crypto.randomBytes(18).toString('base64url');
+      await pending.put(`upstream-saml-post:${key}`, { ...form }, REQUEST_SECONDS);
+      return `/saml/sp/${upstream.id}/send?key=${key}`;
     },
+
+    /** The AuthnRequest form kept for a POST-only upstream, once. */
+    postForm: async (key: string) => (await pending.take(`upstream-saml-post:${key}`)) as PostForm | undefined,
 
     /**
      * Upstream single logout (Profiles §4.4): the upstream's signed LogoutRequest names a subject;

@@ -1,9 +1,7 @@
-import crypto from 'node:crypto';
 import Router from '@koa/router';
 import { bodyParser } from '@koa/bodyparser';
 import type { Context } from 'koa';
 import { AppError } from '../../app-error.ts';
-import type { SingleUseStore } from '../../accounts/single-use.ts';
 import type { UpstreamIdentity } from '../../federation/federation-service.ts';
 import type { SamlUpstream, UpstreamStore } from '../../federation/upstream.ts';
 import type { Render } from '../../http/views.ts';
@@ -15,14 +13,13 @@ interface Deps {
   /** Ends every session of the account linked to this upstream subject. */
   endSessionsOf: (upstreamId: string, subject: string) => Promise<void>;
   upstreams: UpstreamStore;
-  pending: SingleUseStore;
   render: Render;
   /** Hands a checked identity to the interaction it belongs to (src/federation/routes.ts). */
   verified: (ctx: Context, upstream: SamlUpstream, verify: () => Promise<{ uid: string; identity: UpstreamIdentity }>) => Promise<void>;
 }
 
-/** The SP bridge's endpoints per upstream SAML IdP: /saml/sp/:idp/metadata, /acs, and the POST-binding start page. */
-export function createSpBridgeRoutes({ bridge, endSessionsOf, upstreams, pending, render, verified }: Deps) {
+/** The SP bridge's endpoints per upstream SAML IdP: /saml/sp/:idp/metadata, /acs, /slo, and the POST-binding start page. */
+export function createSpBridgeRoutes({ bridge, endSessionsOf, upstreams, render, verified }: Deps): Router {
   const router = new Router({ prefix: '/saml/sp/:idp' });
   const form = bodyParser({ enableTypes: ['form'], formLimit: '512kb' });
   const upstreamOf = async (ctx: Context): Promise<SamlUpstream> => {
@@ -53,21 +50,10 @@ export function createSpBridgeRoutes({ bridge, endSessionsOf, upstreams, pending
   router.post('/slo', form, (ctx) => logout(ctx, { body: ctx.request.body as Record<string, string> }));
 
   router.get('/send', async (ctx) => {
-    const key = typeof ctx.query.key === 'string' ? ctx.query.key : '';
-    const held = key ? await pending.take(`upstream-saml-post:${key}`) : undefined;
-    if (!held) throw new AppError('upstream_state', 400, 'This sign-in has expired. Start again.');
-    const fields = held.fields as Record<string, string>;
-    showPostForm(ctx, render, 'Signing you in', { url: String(held.url), param: 'SAMLRequest', value: fields.SAMLRequest!, relayState: fields.RelayState, spName: String(held.name) });
+    const form = typeof ctx.query.key === 'string' ? await bridge.postForm(ctx.query.key) : undefined;
+    if (!form) throw new AppError('upstream_state', 400, 'This sign-in has expired. Start again.');
+    showPostForm(ctx, render, 'Signing you in', form);
   });
 
-  /** Where the login page's button goes: the upstream, with a signed AuthnRequest. */
-  const start = async (upstream: SamlUpstream, uid: string): Promise<string> => {
-    const step = await bridge.start(upstream, uid);
-    if ('redirect' in step) return step.redirect;
-    const key = crypto.randomBytes(18).toString('base64url');
-    await pending.put(`upstream-saml-post:${key}`, { url: step.post.url, fields: step.post.fields, name: upstream.displayName }, 600);
-    return `/saml/sp/${upstream.id}/send?key=${key}`;
-  };
-
-  return { router, start };
+  return router;
 }
