@@ -51,6 +51,7 @@ import { createOidcUpstreams } from './federation/oidc-upstream.ts';
 import { createFederationRoutes } from './federation/routes.ts';
 import { createSamlBridge, type SamlBridge } from './saml/sp-bridge/bridge.ts';
 import { createSpBridgeRoutes } from './saml/sp-bridge/routes.ts';
+import { createChangeLog, type RecordChange } from './audit/changes.ts';
 
 /** Storage, keys, the authorization server and the services: everything but HTTP. */
 export interface Core {
@@ -73,6 +74,8 @@ export interface Core {
   /** The private signing keys the provider signs with now. */
   readonly signingKeys: JWK[];
   metrics: Metrics;
+  /** Records an admin change (who, what, a secret-free before/after diff) in the audit log. */
+  recordChange: RecordChange;
   /** Runs after the signing keys were reloaded (a rotation somewhere). */
   afterKeysReload(fn: () => void): void;
   close(): Promise<void>;
@@ -135,6 +138,7 @@ export async function createCore(config: Config, mode: 'serve' | 'share', log: L
     const reloaded: (() => void)[] = [];
     const core: Core = {
       config, store, provider, accounts, clients, hasher, mailer, flows, mfa, risk: createRiskService(store.securityEvents, config.risk), emailSignIn, saml, federation: createFederation(store.upstreams, accounts), render, cookieKeys, metrics,
+      recordChange: createChangeLog(store.audit),
       get signingKeys() {
         return live.keys;
       },
