@@ -52,6 +52,7 @@ import { createFederationRoutes } from './federation/routes.ts';
 import { createSamlBridge, type SamlBridge } from './saml/sp-bridge/bridge.ts';
 import { createSpBridgeRoutes } from './saml/sp-bridge/routes.ts';
 import { createChangeLog, type RecordChange } from './audit/changes.ts';
+import { createAdminServices, type AdminServices } from './admin/admin-services.ts';
 
 /** Storage, keys, the authorization server and the services: everything but HTTP. */
 export interface Core {
@@ -76,6 +77,8 @@ export interface Core {
   metrics: Metrics;
   /** Records an admin change (who, what, a secret-free before/after diff) in the audit log. */
   recordChange: RecordChange;
+  /** The operators' service layer, shared by the CLI, the admin API and the admin UI. */
+  admin: AdminServices;
   /** Runs after the signing keys were reloaded (a rotation somewhere). */
   afterKeysReload(fn: () => void): void;
   close(): Promise<void>;
@@ -136,9 +139,10 @@ export async function createCore(config: Config, mode: 'serve' | 'share', log: L
       },
     };
     const reloaded: (() => void)[] = [];
+    const recordChange = createChangeLog(store.audit);
     const core: Core = {
       config, store, provider, accounts, clients, hasher, mailer, flows, mfa, risk: createRiskService(store.securityEvents, config.risk), emailSignIn, saml, federation: createFederation(store.upstreams, accounts), render, cookieKeys, metrics,
-      recordChange: createChangeLog(store.audit),
+      recordChange, admin: createAdminServices({ config, store, accounts, hasher, clients, registry, recordChange }),
       get signingKeys() {
         return live.keys;
       },

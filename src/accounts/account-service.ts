@@ -25,6 +25,7 @@ export function createAccountService({ store, hasher, limiters, limits }: Accoun
     findById: (id: string) => store.findById(id),
     findByEmail: (email: string) => store.findByEmail(email),
     list: () => store.list(),
+    page: (query: Parameters<AccountStore['page']>[0]) => store.page(query),
     update: (id: string, fields: Partial<AccountFields>) => store.update(id, fields),
 
     /**

@@ -18,8 +18,11 @@ export interface AccountStore {
   /** Emails are compared case-insensitively. */
   findByEmail(email: string): Promise<Account | undefined>;
   list(): Promise<Account[]>;
+  /** Accounts by email after `afterEmail`, optionally only those whose email or name contains `search`. */
+  page(query: { afterEmail?: string; limit: number; search?: string }): Promise<Account[]>;
   /** Throws AppError 'email_taken' when the email is in use. */
   create(fields: Partial<AccountFields> & { email: string }): Promise<Account>;
+  /** Throws AppError 'email_taken' when the new email is in use. */
   update(id: string, fields: Partial<AccountFields>): Promise<void>;
 }
 

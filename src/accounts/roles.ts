@@ -9,6 +9,8 @@ export interface Role {
 export interface RoleStore {
   list(): Promise<Role[]>;
   save(role: Role): Promise<void>;
+  /** Removes a role; accounts keep its name, which then grants nothing. */
+  delete(name: string): Promise<boolean>;
   /** The union of the permissions these roles grant (unknown role names grant nothing). */
   permissionsOf(roles: string[]): Promise<string[]>;
 }

@@ -7,8 +7,24 @@ export interface AuditStore {
   /** Rows in seq order, from a seq on, a page at a time. */
   read(fromSeq: number, limit: number): Promise<AuditRow[]>;
   last(): Promise<AuditRow | undefined>;
+  /** Rows matching a filter, newest first (or oldest first), after a seq, a page at a time. */
+  query(filter: AuditFilter): Promise<AuditRow[]>;
   saveCheckpoint(checkpoint: AuditCheckpoint): Promise<void>;
   checkpoints(): Promise<AuditCheckpoint[]>;
+}
+
+export interface AuditFilter {
+  /** Exact action names, or prefixes ending in `.*` (`admin.*`); with detailKey, either matches. */
+  actions?: string[];
+  actor?: string;
+  since?: Date;
+  until?: Date;
+  /** Rows whose detail has this key (sign-ins that carry a risk decision), besides those of `actions`. */
+  detailKey?: string;
+  /** Continue after this seq in the chosen order. */
+  afterSeq?: number;
+  order: 'asc' | 'desc';
+  limit: number;
 }
 
 export interface AuditCheckpoint {

@@ -22,10 +22,33 @@ export function auditRepository(dataSource: DataSource): AuditStore {
     saveCheckpoint: async ({ seq, hash, signature }) => void (await dataSource.getRepository(AuditCheckpointEntity).upsert({ seq, hash, signature }, ['seq'])),
     checkpoints: async () => (await dataSource.getRepository(AuditCheckpointEntity).find({ order: { seq: 'ASC' } }))
       .map(({ seq, hash, signature }) => ({ seq, hash, signature })),
+    query: async ({ actions, actor, since, until, detailKey, afterSeq, order, limit }) => {
+      const where: string[] = [];
+      const values: unknown[] = [];
+      const param = (value: unknown) => `$${values.push(value)}`;
+      if (actions?.length) {
+        const exact = actions.filter((a) => !a.endsWith('.*'));
+        const prefixes = actions.filter((a) => a.endsWith('.*')).map((a) => `${a.slice(0, -1).replace(/[\\%_]/g, '\\$&')}%`);
+        const byDetail = detailKey === undefined ? '' : ` OR detail ? ${param(detailKey)}`;
+        where.push(`(action = ANY(${param(exact)}) OR action LIKE ANY(${param(prefixes)})${byDetail})`);
+      } else if (detailKey !== undefined) where.push(`detail ? ${param(detailKey)}`);
+      if (actor !== undefined) where.push(`actor = ${param(actor)}`);
+      if (since) where.push(`at >= ${param(since)}`);
+      if (until) where.push(`at < ${param(until)}`);
+      if (afterSeq !== undefined) where.push(`seq ${order === 'asc' ? '>' : '<'} ${param(afterSeq)}`);
+      const rows: RawRow[] = await dataSource.query(
+        `SELECT seq, at, action, actor, detail, prev_hash, hash FROM audit_events ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq ${order === 'asc' ? 'ASC' : 'DESC'} LIMIT ${param(limit)}`,
+        values,
+      );
+      return rows.map(fromRaw);
+    },
     read: async (fromSeq, limit) => {
-      const rows: { seq: string; at: Date; action: string; actor: string | null; detail: Record<string, unknown>; prev_hash: string; hash: string }[] =
-        await dataSource.query('SELECT seq, at, action, actor, detail, prev_hash, hash FROM audit_events WHERE seq >= $1 ORDER BY seq LIMIT $2', [fromSeq, limit]);
-      return rows.map((r) => ({ seq: Number(r.seq), at: r.at, action: r.action, actor: r.actor, detail: r.detail, prevHash: r.prev_hash, hash: r.hash }));
+      const rows: RawRow[] = await dataSource.query('SELECT seq, at, action, actor, detail, prev_hash, hash FROM audit_events WHERE seq >= $1 ORDER BY seq LIMIT $2', [fromSeq, limit]);
+      return rows.map(fromRaw);
     },
   };
 }
+
+type RawRow = { seq: string; at: Date; action: string; actor: string | null; detail: Record<string, unknown>; prev_hash: string; hash: string };
+
+const fromRaw = (r: RawRow): AuditRow => ({ seq: Number(r.seq), at: r.at, action: r.action, actor: r.actor, detail: r.detail, prevHash: r.prev_hash, hash: r.hash });

@@ -57,8 +57,11 @@ export interface Store extends Repositories {
   /** oidc-provider's adapter factory: Redis when configured, else PostgreSQL; clients always from PostgreSQL. */
   adapter: (model: string) => Adapter;
   limiters: LimiterFactory;
-  /** Runs fn in one database transaction: all of its writes land, or none. */
-  transaction<T>(fn: (repos: Repositories) => Promise<T>): Promise<T>;
+  /**
+   * Runs fn in one database transaction: all of its writes land, or none. `lock(key)` holds a
+   * lock on a name until the transaction ends, so read-check-write sequences on it take turns.
+   */
+  transaction<T>(fn: (repos: Repositories & { lock(key: string): Promise<void> }) => Promise<T>): Promise<T>;
   migrate(): Promise<string[]>;
   /** SQL the migrations are missing to match the entities; empty when they agree. */
   drift(): Promise<string[]>;
@@ -154,6 +157,7 @@ function storeOn({ dataSource, redis, prefix, feed, observe, embedded }: Parts):
       const result = await dataSource.transaction((manager) => {
         const repo = clientRepository(manager);
         return fn({
+          lock: async (key) => void (await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [key])),
           accounts: postgres(accountRepository(manager), 'accounts'),
           samlServiceProviders: samlSpRepository(manager),
           upstreams: upstreamRepository(manager),

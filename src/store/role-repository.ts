@@ -7,6 +7,7 @@ export function roleRepository(manager: EntityManager): RoleStore {
   return {
     list: () => repo.find({ order: { name: 'ASC' } }),
     save: async (role) => void (await repo.save(role)),
+    delete: async (name) => ((await repo.delete({ name })).affected ?? 0) > 0,
     async permissionsOf(roles) {
       if (!roles.length) return [];
       const found = await repo.findBy({ name: In(roles) });

@@ -1,0 +1,43 @@
+import type { AccountService } from '../accounts/account-service.ts';
+import type { PasswordHasher } from '../accounts/password-hasher.ts';
+import type { RecordChange } from '../audit/changes.ts';
+import type { ClientService } from '../clients/client-service.ts';
+import type { Config } from '../config/config.ts';
+import { manageKeys } from '../keys/manage-keys.ts';
+import type { SpRegistry } from '../saml/sp-registry.ts';
+import type { Store } from '../store/open-store.ts';
+import { auditQueries } from './audit-queries.ts';
+import { manageAccounts } from './manage-accounts.ts';
+import { manageClients } from './manage-clients.ts';
+import { manageRoles } from './manage-roles.ts';
+import { manageServiceProviders } from './manage-service-providers.ts';
+import { manageUpstreams } from './manage-upstreams.ts';
+
+interface Parts {
+  config: Config;
+  store: Store;
+  accounts: AccountService;
+  hasher: PasswordHasher;
+  clients: ClientService;
+  registry: SpRegistry;
+  recordChange: RecordChange;
+}
+
+/**
+ * The operators' service layer: what the CLI, the admin API and the admin UI do, each change
+ * checked against the caller's version (If-Match) and recorded in the audit log with its actor.
+ */
+export function createAdminServices({ config, store, accounts, hasher, clients, registry, recordChange }: Parts) {
+  const transaction = store.transaction.bind(store);
+  return {
+    accounts: manageAccounts({ accounts, hasher, factors: store.factors, sessions: store.sessions, transaction, recordChange }),
+    clients: manageClients({ clients, transaction, recordChange }),
+    serviceProviders: manageServiceProviders({ registry, transaction, recordChange }),
+    upstreams: manageUpstreams({ upstreams: store.upstreams, recordChange }),
+    roles: manageRoles({ roles: store.roles, recordChange }),
+    keys: manageKeys({ config, announce: store.announceKeys, recordChange }),
+    audit: auditQueries(store.audit),
+  };
+}
+
+export type AdminServices = ReturnType<typeof createAdminServices>;
