@@ -53,6 +53,9 @@ import { createSamlBridge, type SamlBridge } from './saml/sp-bridge/bridge.ts';
 import { createSpBridgeRoutes } from './saml/sp-bridge/routes.ts';
 import { createChangeLog, type RecordChange } from './audit/changes.ts';
 import { createAdminServices, type AdminServices } from './admin/admin-services.ts';
+import { createAdminApi } from './admin/api/admin-api.ts';
+import { adminRoutes } from './admin/api/admin-routes.ts';
+import { adminAuthenticator } from './admin/api/auth.ts';
 
 /** Storage, keys, the authorization server and the services: everything but HTTP. */
 export interface Core {
@@ -226,6 +229,10 @@ export function createApp(core: Core, log: Logger): Koa {
     })] : []),
     ...(config.metrics.port ? [] : [createMetricsRouter(core.metrics.registry, config.metrics.token)]),
   ];
+  app.use(createAdminApi({
+    routes: adminRoutes(core.admin), issuer: config.issuer, onUnexpected: (err) => log.error({ err }, 'admin API error'),
+    authenticate: adminAuthenticator({ provider, issuer: config.issuer, findAccount: accounts.findById }),
+  }));
   for (const router of routers) app.use(router.routes()).use(router.allowedMethods());
   app.use(oauthMetadataAlias);
   if (samlIdp) {

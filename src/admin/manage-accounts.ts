@@ -93,7 +93,7 @@ export function manageAccounts({ accounts, hasher, factors, sessions, transactio
       };
     }),
 
-    disable: (actor: Actor, id: string) => change(actor, id, undefined, async () => ({ disabled: true }), 'account.disable'),
+    disable: (actor: Actor, id: string, ifMatch?: string) => change(actor, id, ifMatch, async () => ({ disabled: true }), 'account.disable'),
 
     /** Removes every second factor and passkey: the person enrols again at the next sign-in. */
     async resetFactors(actor: Actor, id: string): Promise<number> {

@@ -15,7 +15,8 @@ const CLIENT_METADATA = new Set([
   'dpop_bound_access_tokens', 'fapi_profile', 'require_signed_request_object', 'request_object_signing_alg', 'authorization_signed_response_alg',
 ]);
 
-const client = z.looseObject({ client_id: z.string().min(1, 'must not be empty').max(255) })
+/** Client metadata: RFC 7591 names Gatehouse knows (oidc-provider checks the values). */
+export const clientMetadataSchema = z.looseObject({ client_id: z.string().min(1, 'must not be empty').max(255) })
   .superRefine((value, ctx) => {
     for (const key of Object.keys(value)) {
       if (!CLIENT_METADATA.has(key)) ctx.addIssue({ code: 'custom', path: [key], message: 'is not a client metadata name Gatehouse knows' });
@@ -34,8 +35,8 @@ const user = z.strictObject({
   message: 'give password or password_hash, not both',
 });
 
-/** A downstream SAML SP: its metadata (inline, a file beside the import file, or a URL) and settings. */
-export const samlServiceProvider = z.strictObject({
+/** A downstream SAML SP's fields: its metadata (inline, a file beside the import file, or a URL) and settings. */
+export const samlSpFields = {
   metadata: z.string().min(1).optional(),
   metadata_file: z.string().min(1).optional(),
   metadata_url: z.url({ protocol: /^https?$/ }).optional(),
@@ -45,13 +46,15 @@ export const samlServiceProvider = z.strictObject({
   sign_assertion: z.boolean().optional(),
   encrypt_assertion: z.boolean().optional(),
   idp_initiated: z.boolean().optional(),
-}).refine((sp) => [sp.metadata, sp.metadata_file, sp.metadata_url].filter((m) => m !== undefined).length === 1, {
+};
+
+export const samlServiceProvider = z.strictObject(samlSpFields).refine((sp) => [sp.metadata, sp.metadata_file, sp.metadata_url].filter((m) => m !== undefined).length === 1, {
   message: 'give exactly one of metadata, metadata_file or metadata_url',
 });
 
 const domain = z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/i, 'must be a domain name like corp.example.com');
 /** What every upstream IdP entry has: its id in URLs, its label, and how its people become accounts. */
-const upstreamCommon = {
+export const upstreamCommon = {
   id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lower-case letters, digits and dashes (it appears in URLs)'),
   display_name: z.string().min(1).max(80),
   domains: z.array(domain).optional(),
@@ -71,17 +74,19 @@ export const oidcIdentityProvider = z.strictObject({
 });
 
 /** An upstream SAML IdP people can sign in with: its metadata (inline, file or URL). */
-export const samlIdentityProvider = z.strictObject({
+export const samlUpstreamFields = {
   ...upstreamCommon,
   metadata: z.string().min(1).optional(),
   metadata_file: z.string().min(1).optional(),
   metadata_url: z.url({ protocol: /^https?$/ }).optional(),
-}).refine((idp) => [idp.metadata, idp.metadata_file, idp.metadata_url].filter((m) => m !== undefined).length === 1, {
+};
+
+export const samlIdentityProvider = z.strictObject(samlUpstreamFields).refine((idp) => [idp.metadata, idp.metadata_file, idp.metadata_url].filter((m) => m !== undefined).length === 1, {
   message: 'give exactly one of metadata, metadata_file or metadata_url',
 });
 
 /** A role and the permissions it grants. */
-const role = z.strictObject({
+export const roleSchema = z.strictObject({
   name: z.string().min(1).max(100),
   description: z.string().max(500).optional(),
   permissions: z.array(z.string().min(1).max(200)).default([]),
@@ -89,10 +94,10 @@ const role = z.strictObject({
 
 /** The import file (YAML or JSON); see README. */
 export const importFileSchema = z.strictObject({
-  clients: z.array(client).optional(),
+  clients: z.array(clientMetadataSchema).optional(),
   users: z.array(user).optional(),
   saml_service_providers: z.array(samlServiceProvider).optional(),
-  roles: z.array(role).optional(),
+  roles: z.array(roleSchema).optional(),
   oidc_identity_providers: z.array(oidcIdentityProvider).optional(),
   saml_identity_providers: z.array(samlIdentityProvider).optional(),
 });

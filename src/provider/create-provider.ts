@@ -5,6 +5,7 @@ import type { Render } from '../http/views.ts';
 import { CLAIMS_BY_SCOPE, findAccount, type AccountLookup } from './find-account.ts';
 import { loadExistingGrant } from './first-party-grant.ts';
 import { resourceIndicators, resourceServers } from './resources.ts';
+import { ADMIN_SCOPES } from '../admin/api/admin-resource.ts';
 import { TOKEN_EXCHANGE, TOKEN_EXCHANGE_PARAMETERS, tokenExchangeHandler } from './token-exchange.ts';
 import type { JWK } from 'jose';
 import { devicePages } from './device-pages.ts';
@@ -48,7 +49,8 @@ export function createProvider({ config, jwks, cookieKeys, pairwiseSalt, signing
     cookies: { keys: cookieKeys, long: { signed: true, httpOnly: true, sameSite: 'lax' }, short: { signed: true, httpOnly: true, sameSite: 'lax' } },
     findAccount: findAccount(accounts),
     claims: CLAIMS_BY_SCOPE,
-    scopes: ['openid', 'offline_access', 'profile', 'email', 'roles'],
+    // admin scopes: registrable by clients, granted only for the admin API (src/provider/resources.ts)
+    scopes: ['openid', 'offline_access', 'profile', 'email', 'roles', ...ADMIN_SCOPES],
     responseTypes: ['code'], // OAuth 2.1: no implicit or hybrid flows
     // OIDC Core §2: the authentication context a sign-in reached, in the ID token's acr.
     acrValues: ACR_VALUES,

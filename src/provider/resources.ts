@@ -1,5 +1,6 @@
 import { errors, type KoaContextWithOIDC, type ResourceServer } from 'oidc-provider';
 import type { Config, ResourceServerSetting } from '../config/config.ts';
+import { ADMIN_SCOPES, ADMIN_TOKEN_TTL_SECONDS, adminResource, adminScopesOf } from '../admin/api/admin-resource.ts';
 
 /**
  * RFC 8707 resource indicators. Tokens for a resource carry its audience and scopes, as RFC 9068
@@ -11,6 +12,7 @@ export function resourceServers(config: Config): Map<string, ResourceServer> {
   const settings: ResourceServerSetting[] = [
     { identifier: config.defaultResource, scopes: config.defaultResourceScopes, format: 'jwt' },
     ...config.resourceServers,
+    { identifier: adminResource(config.issuer), scopes: ADMIN_SCOPES.join(' '), format: 'opaque', ttl: ADMIN_TOKEN_TTL_SECONDS },
   ];
   return new Map<string, ResourceServer>(settings.map((r) => [r.identifier, {
     scope: r.scopes,
@@ -26,15 +28,23 @@ export function resourceIndicators(config: Config, servers: Map<string, Resource
     enabled: true,
     async defaultResource(ctx: KoaContextWithOIDC, _client: unknown, oneOf?: string | string[]) {
       if (oneOf) return oneOf;
-      return ctx.oidc.params?.grant_type === 'client_credentials' ? config.defaultResource : undefined;
+      if (ctx.oidc.params?.grant_type !== 'client_credentials') return undefined;
+      // a machine asking for admin scopes means the admin API
+      const asked = String(ctx.oidc.params?.scope ?? '').split(' ');
+      return asked.some((scope) => (ADMIN_SCOPES as readonly string[]).includes(scope)) ? adminResource(config.issuer) : config.defaultResource;
     },
     async useGrantedResource() {
       return true;
     },
-    async getResourceServerInfo(_ctx: KoaContextWithOIDC, indicator: string) {
+    async getResourceServerInfo(_ctx: KoaContextWithOIDC, indicator: string, client: { scope?: string }) {
       const server = servers.get(indicator);
       if (!server) throw new errors.InvalidTarget(`unknown resource ${indicator}`);
-      return server;
+      if (indicator !== adminResource(config.issuer)) return server;
+      // Resource scopes are not checked against the client's registered scope by oidc-provider:
+      // admin scopes go only to clients registered with them.
+      const allowed = adminScopesOf(client.scope);
+      if (!allowed.length) throw new errors.InvalidTarget('this client is not registered for the admin API (its scope lists no admin:read or admin:write)');
+      return { ...server, scope: allowed.join(' ') };
     },
   };
 }
