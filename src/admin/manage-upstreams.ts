@@ -52,16 +52,21 @@ export function manageUpstreams({ upstreams, recordChange }: Deps) {
     },
 
     /** Replaces an upstream's settings; its id and kind stay. A missing client secret keeps the current one. */
-    async replace(actor: Actor, id: string, input: UpstreamInput, ifMatch?: string): Promise<UpstreamView> {
+    async replace(actor: Actor, id: string, input: UpstreamInput, ifMatch?: string, baseDir = process.cwd()): Promise<UpstreamView> {
       const before = await found(id);
       checkIfMatch(ifMatch, upstreamView(before));
       if (input.id !== id) throw new AppError('invalid_request', 400, `id: is ${id} and cannot change`);
       if (input.kind !== before.kind) throw new AppError('invalid_request', 400, `kind: is ${before.kind} and cannot change`);
-      const next = await resolve(input, process.cwd());
+      const next = await resolve(input, baseDir);
       if (next.kind === 'oidc' && before.kind === 'oidc' && next.clientSecret === undefined && before.clientSecret !== undefined) next.clientSecret = before.clientSecret;
       await upstreams.save(next);
       await recordChange(actor, 'identity_provider.update', { type: 'identity_provider', id }, before, next);
       return upstreamView(next);
+    },
+
+    /** Creates the upstream, or replaces the one with its id (the CLI's and the import file's way). */
+    async save(actor: Actor, input: UpstreamInput, baseDir = process.cwd()): Promise<UpstreamView> {
+      return (await upstreams.find(input.id)) ? this.replace(actor, input.id, input, undefined, baseDir) : this.create(actor, input, baseDir);
     },
 
     async delete(actor: Actor, id: string, ifMatch?: string): Promise<void> {

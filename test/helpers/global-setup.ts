@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import path from 'node:path';
 import { startEmbeddedPostgres } from '../../src/store/embedded-postgres.ts';
 import { startRedisServer } from './redis-server.ts';
@@ -9,6 +10,7 @@ import { startRedisServer } from './redis-server.ts';
  */
 export default async function globalSetup(): Promise<void> {
   const state: { stop: (() => Promise<void> | void)[] } = { stop: [] };
+  process.env.GATEHOUSE_TEST_RUN = crypto.randomBytes(4).toString('hex'); // workers inherit it: see database.ts
   if (!process.env.DATABASE_URL) {
     const pg = await startEmbeddedPostgres({ dataDir: path.resolve('.test-data'), mode: 'serve' });
     process.env.DATABASE_URL = pg.url;

@@ -5,7 +5,7 @@ export default async function globalTeardown(): Promise<void> {
   const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
   await client.connect();
   try {
-    const { rows } = await client.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'gh\\_test\\_%'");
+    const { rows } = await client.query<{ datname: string }>('SELECT datname FROM pg_database WHERE datname LIKE $1', [`gh\\_test\\_${process.env.GATEHOUSE_TEST_RUN}\\_%`]);
     for (const { datname } of rows) await client.query(`DROP DATABASE "${datname}" WITH (FORCE)`);
   } finally {
     await client.end();

@@ -1,6 +1,7 @@
 import { parse, required, type Command } from '../command.ts';
 import { UsageError } from '../cli-error.ts';
 import { withCore } from '../with-core.ts';
+import { cliActor } from '../cli-actor.ts';
 
 export const clientCommand: Command = async ([sub, ...args], config) => {
   switch (sub) {
@@ -23,12 +24,10 @@ export const clientCommand: Command = async ([sub, ...args], config) => {
         token_endpoint_auth_method: values['auth-method'] ?? 'client_secret_basic',
         first_party: values['first-party'] || undefined,
       };
-      const { metadata: created, warnings } = await withCore(config, (core) => core.clients.create(metadata));
+      const { client, client_secret: generated, warnings } = await withCore(config, (core) => core.admin.clients.create(cliActor(), metadata));
       for (const warning of warnings) process.stderr.write(`gatehouse: warning: ${warning}\n`);
-      process.stdout.write(`created client ${created.client_id}\n`);
-      if (created.client_secret !== undefined && values.secret === undefined) {
-        process.stdout.write(`client_secret: ${String(created.client_secret)}\n(shown once; store it now)\n`);
-      }
+      process.stdout.write(`created client ${String(client.client_id)}\n`);
+      if (generated !== undefined) process.stdout.write(`client_secret: ${generated}\n(shown once; store it now)\n`);
       return 0;
     }
     case 'list': {
@@ -44,7 +43,7 @@ export const clientCommand: Command = async ([sub, ...args], config) => {
     case 'delete': {
       const { positionals } = parse(args, {}, true);
       if (positionals.length !== 1) throw new UsageError('give the client_id to delete: gatehouse client delete ID');
-      await withCore(config, (core) => core.clients.delete(positionals[0]!));
+      await withCore(config, (core) => core.admin.clients.delete(cliActor(), positionals[0]!));
       process.stdout.write(`deleted client ${positionals[0]}\n`);
       return 0;
     }

@@ -1,8 +1,9 @@
+import { AppError } from '../../app-error.ts';
 import { formatPath, oidcIdentityProvider, samlIdentityProvider } from '../../import/import-schema.ts';
-import { oidcUpstreamFrom, samlUpstreamFrom } from '../../federation/upstream-input.ts';
 import { parse, type Command } from '../command.ts';
 import { UsageError } from '../cli-error.ts';
 import { withCore } from '../with-core.ts';
+import { cliActor } from '../cli-actor.ts';
 
 const COMMON = {
   id: { type: 'string' }, name: { type: 'string' }, domain: { type: 'string', multiple: true }, 'trusted-domain': { type: 'string', multiple: true },
@@ -35,15 +36,14 @@ export const idpCommand: Command = async ([sub, ...args], config) => {
       const input = checked(oidcIdentityProvider.safeParse({
         ...common(values), issuer: values.issuer, client_id: values['client-id'], client_secret: values['client-secret'], scopes: values.scopes,
       }));
-      await withCore(config, (core) => core.store.upstreams.save(oidcUpstreamFrom(input)));
+      await withCore(config, (core) => core.admin.upstreams.save(cliActor(), { kind: 'oidc', ...input }));
       process.stdout.write(`saved OIDC identity provider ${input.id}; its redirect URI: ${config.issuer}/federation/oidc/${input.id}/callback\n`);
       return 0;
     }
     case 'add-saml': {
       const { values } = parse(args, { ...COMMON, 'metadata-file': { type: 'string' }, 'metadata-url': { type: 'string' } });
       const input = checked(samlIdentityProvider.safeParse({ ...common(values), metadata_file: values['metadata-file'], metadata_url: values['metadata-url'] }));
-      const upstream = await samlUpstreamFrom(input, process.cwd());
-      await withCore(config, (core) => core.store.upstreams.save(upstream));
+      await withCore(config, (core) => core.admin.upstreams.save(cliActor(), { kind: 'saml', ...input }));
       process.stdout.write(`saved SAML identity provider ${input.id}; give it our metadata: ${config.issuer}/saml/sp/${input.id}/metadata\n`);
       return 0;
     }
@@ -57,7 +57,9 @@ export const idpCommand: Command = async ([sub, ...args], config) => {
     case 'remove': {
       const { positionals } = parse(args, {}, true);
       if (positionals.length !== 1) throw new UsageError('give the id to remove: gatehouse idp remove ID');
-      if (!(await withCore(config, (core) => core.store.upstreams.delete(positionals[0]!)))) throw new Error(`no identity provider ${positionals[0]}; "gatehouse idp list" shows them`);
+      await withCore(config, (core) => core.admin.upstreams.delete(cliActor(), positionals[0]!)).catch((error: unknown) => {
+        throw error instanceof AppError && error.status === 404 ? new Error(`${error.message}; "gatehouse idp list" shows them`) : error;
+      });
       process.stdout.write(`removed identity provider ${positionals[0]}\n`);
       return 0;
     }

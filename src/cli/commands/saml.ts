@@ -1,8 +1,10 @@
+import { AppError } from '../../app-error.ts';
 import { formatPath, samlServiceProvider } from '../../import/import-schema.ts';
 import { resolveSpInput } from '../../saml/sp-input.ts';
 import { parse, type Command } from '../command.ts';
 import { UsageError } from '../cli-error.ts';
 import { withCore } from '../with-core.ts';
+import { cliActor } from '../cli-actor.ts';
 
 /** gatehouse saml sp add|list|remove: the downstream SAML service providers. */
 export const samlCommand: Command = async ([noun, sub, ...args], config) => {
@@ -28,10 +30,12 @@ export const samlCommand: Command = async ([noun, sub, ...args], config) => {
       if (!parsed.success) {
         throw new UsageError(parsed.error.issues.map((i) => `${flagFor(formatPath(i.path))}${i.message}`).join('; ').replace('metadata, metadata_file or metadata_url', '--metadata-file or --metadata-url'));
       }
-      const sp = await resolveSpInput(parsed.data, process.cwd());
+      const sp = await resolveSpInput(parsed.data, process.cwd()); // its entity ID says whether it is new
+      const input = parsed.data;
       const existed = await withCore(config, async (core) => {
         const before = await core.saml.registry.find(sp.entityId);
-        await core.store.samlServiceProviders.save(sp.entityId, sp.metadataXml, sp.settings);
+        if (before) await core.admin.serviceProviders.update(cliActor(), sp.entityId, input);
+        else await core.admin.serviceProviders.create(cliActor(), input);
         return Boolean(before);
       });
       process.stdout.write(`${existed ? 'updated' : 'added'} SAML service provider ${sp.entityId}\n`);
@@ -50,8 +54,9 @@ export const samlCommand: Command = async ([noun, sub, ...args], config) => {
     case 'remove': {
       const { positionals } = parse(args, {}, true);
       if (positionals.length !== 1) throw new UsageError('give the entity ID to remove: gatehouse saml sp remove ENTITY_ID');
-      const removed = await withCore(config, (core) => core.saml.registry.remove(positionals[0]!));
-      if (!removed) throw new Error(`no SAML service provider ${positionals[0]}; "gatehouse saml sp list" shows them`);
+      await withCore(config, (core) => core.admin.serviceProviders.delete(cliActor(), positionals[0]!)).catch((error: unknown) => {
+        throw error instanceof AppError && error.status === 404 ? new Error(`${error.message}; "gatehouse saml sp list" shows them`) : error;
+      });
       process.stdout.write(`removed SAML service provider ${positionals[0]}\n`);
       return 0;
     }

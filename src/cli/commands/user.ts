@@ -3,6 +3,7 @@ import { AppError } from '../../app-error.ts';
 import { parse, readPassword, required, type Command } from '../command.ts';
 import { UsageError } from '../cli-error.ts';
 import { withCore } from '../with-core.ts';
+import { cliActor } from '../cli-actor.ts';
 
 const passwordFlags = { password: { type: 'string' }, 'password-stdin': { type: 'boolean' } } as const;
 
@@ -21,8 +22,8 @@ export const userCommand: Command = async ([sub, ...args], config) => {
       });
       const email = required(values.email, '--email');
       const password = await readPassword(values);
-      const account = await withCore(config, (core) => core.accounts.create({
-        email, password, name: values.name ?? null, roles: values.role ?? [], emailVerified: Boolean(values.verified),
+      const account = await withCore(config, (core) => core.admin.accounts.create(cliActor(), {
+        email, password, name: values.name ?? null, roles: values.role ?? [], email_verified: Boolean(values.verified),
       }));
       process.stdout.write(`created user ${account.email} (id ${account.id})\n`);
       return 0;
@@ -41,7 +42,7 @@ export const userCommand: Command = async ([sub, ...args], config) => {
       const { values } = parse(args, { email: { type: 'string' }, ...passwordFlags });
       const email = required(values.email, '--email');
       const password = await readPassword(values);
-      await withCore(config, async (core) => core.accounts.setPassword(await accountId(core, email), password));
+      await withCore(config, async (core) => core.admin.accounts.update(cliActor(), await accountId(core, email), { password }));
       process.stdout.write(`password set for ${email}\n`);
       return 0;
     }
@@ -49,7 +50,10 @@ export const userCommand: Command = async ([sub, ...args], config) => {
       const { values } = parse(args, { email: { type: 'string' }, role: { type: 'string' } });
       const email = required(values.email, '--email');
       const role = required(values.role, '--role');
-      await withCore(config, async (core) => core.accounts.addRole(await accountId(core, email), role));
+      await withCore(config, async (core) => {
+        const account = await core.admin.accounts.get(await accountId(core, email));
+        if (!account.roles.includes(role)) await core.admin.accounts.update(cliActor(), account.id, { roles: [...account.roles, role] });
+      });
       process.stdout.write(`${email} has the role ${role}\n`);
       return 0;
     }

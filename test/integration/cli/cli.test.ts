@@ -146,7 +146,7 @@ describe('gatehouse saml sp', () => {
     expectOneLineError(await run('saml', 'sp', 'add'), 2, /give exactly one of --metadata-file or --metadata-url/);
     expectOneLineError(await run('saml', 'sp', 'add', '--metadata-file', path.resolve('test/fixtures/saml/xxe-metadata.xml')), 1, /SP metadata must not contain a document type declaration/);
     expectOneLineError(await run('saml', 'sp', 'add', '--metadata-file', path.resolve('test/fixtures/saml/plain-sp-metadata.xml'), '--attribute', 'mail'), 2, /--attribute takes SOURCE=NAME/);
-    expectOneLineError(await run('saml', 'sp', 'remove', 'https://nobody.example'), 1, /no SAML service provider https:\/\/nobody\.example/);
+    expectOneLineError(await run('saml', 'sp', 'remove', 'https://nobody.example'), 1, /no SAML service provider with entity ID https:\/\/nobody\.example/);
   }, SLOW);
 });
 
@@ -165,7 +165,7 @@ describe('gatehouse idp', () => {
     expectOutput(await run('idp', 'remove', 'corp'), 'removed identity provider corp\n');
     expectOneLineError(await run('idp', 'add-oidc', '--id', 'Bad Id', '--name', 'X', '--issuer', 'not a url', '--client-id', 'c'), 2, /id: must be lower-case letters.*issuer: /);
     expectOneLineError(await run('idp', 'add-saml', '--id', 'x', '--name', 'X', '--metadata-file', path.resolve('test/fixtures/saml/sp-metadata.xml')), 1, /IdP metadata: there must be exactly one md:IDPSSODescriptor/);
-    expectOneLineError(await run('idp', 'remove', 'nope'), 1, /no identity provider nope/);
+    expectOneLineError(await run('idp', 'remove', 'nope'), 1, /no upstream identity provider with id nope/);
   }, SLOW);
 });
 
