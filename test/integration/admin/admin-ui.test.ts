@@ -1,3 +1,4 @@
+import { generateSecret, generateSync } from 'otplib';
 import { Browser, postForm, type Page } from '../../helpers/browser.ts';
 import { startGatehouse, type TestGatehouse } from '../../helpers/gatehouse.ts';
 
@@ -49,6 +50,23 @@ describe('admin UI', () => {
     expect(page.headers.get('cache-control')).toBe('no-store');
     expect(page.headers.get('x-frame-options')).toBe('DENY');
     expect(page.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+  });
+
+  it('asks an admin with a second factor for it, also when the factor came after the sign-in', async () => {
+    const admin = await newAccount(['admin']);
+    const { browser, page } = await signedIn(admin);
+    expect(page.body).toContain('<h1>Admin</h1>');
+    const secret = generateSecret();
+    await gatehouse.running.core.store.factors.add({ accountId: admin.id, kind: 'totp', name: 'Phone', secret });
+
+    // the session has no second factor: the admin pages send it through the second-factor step first
+    let again = await browser.follow(`${gatehouse.issuer}/admin/clients`);
+    expect(again.body).toContain('Confirm it is you');
+    const refused = await browser.request(`${gatehouse.issuer}/admin/accounts`, { form: { csrf: 'whatever' } });
+    expect(refused.status).toBe(401);
+    again = await postForm(browser, again, '/mfa', { code: generateSync({ secret, epoch: Math.floor(Date.now() / 1000) }) });
+    expect(again.url).toBe(`${gatehouse.issuer}/admin/clients`);
+    expect(again.body).toContain('<h1>Clients</h1>');
   });
 
   it('refuses a signed-in account without the admin role, saying so', async () => {
