@@ -81,7 +81,7 @@ describe('admin UI', () => {
 
   it('refuses a form without its CSRF token, or with a forged one', async () => {
     const { browser } = await signedIn(await newAccount(['admin']));
-    for (const form of [{ email: 'forged@example.com' }, { email: 'forged@example.com', csrf: 'forged' }]) {
+    for (const form of [{ email: 'forged@example.com' }, { email: 'forged@example.com', csrf: 'forged' }] as Record<string, string>[]) {
       const page = await browser.request(`${gatehouse.issuer}/admin/accounts`, { form });
       expect(page.status).toBe(403);
       expect(page.body).toContain('did not come from this site');
