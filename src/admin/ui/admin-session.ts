@@ -1,4 +1,3 @@
-import crypto from 'node:crypto';
 import type Router from '@koa/router';
 import { bodyParser } from '@koa/bodyparser';
 import type { Context, Middleware } from 'koa';
@@ -10,7 +9,7 @@ import type { Csrf } from '../../http/csrf.ts';
 import { formFields, refusal } from '../../http/forms.ts';
 import type { Render } from '../../http/views.ts';
 import { currentSession } from '../../provider/current-session.ts';
-import { ownAuthorizationUrl } from '../../provider/own-clients.ts';
+import { ownSignIn } from '../../provider/own-sign-in.ts';
 import type { AdminServices } from '../admin-services.ts';
 
 /** The role an account needs to reach the admin pages (README: "Admin UI"). */
@@ -83,12 +82,9 @@ export function adminGuard(router: Router, deps: AdminUiDeps): AdminUi {
   const { provider, accounts, mfa, csrf, render, issuer } = deps;
   const form = bodyParser({ enableTypes: ['form'], formLimit: '1mb' });
 
-  const signInFirst = (ctx: Context) => {
-    const state = crypto.randomBytes(16).toString('base64url');
-    const back = ctx.method === 'GET' && /^\/admin(\/[\w/.%-]*)?$/.test(ctx.path) ? ctx.path : '/admin';
-    ctx.cookies.set(STATE_COOKIE, `${state}.${back}`, { signed: true, httpOnly: true, sameSite: 'lax', secure: ctx.secure, path: '/admin', maxAge: 3600_000, overwrite: true });
-    ctx.redirect(ownAuthorizationUrl(issuer, 'admin', state, { max_age: String(ADMIN_MAX_AGE) }));
-  };
+  const signIn = ownSignIn({ client: 'admin', issuer, cookie: STATE_COOKIE, path: '/admin', again: 'Open the admin pages again.' });
+  const signInFirst = (ctx: Context) =>
+    signIn.start(ctx, ctx.method === 'GET' && /^\/admin(\/[\w/.%-]*)?$/.test(ctx.path) ? ctx.path : '/admin', { max_age: String(ADMIN_MAX_AGE) });
 
   const guard: Middleware = async (ctx, next) => {
     ctx.set('Cache-Control', 'no-store');
@@ -116,16 +112,7 @@ export function adminGuard(router: Router, deps: AdminUiDeps): AdminUi {
   };
   router.use(guard);
 
-  router.get('/callback', async (ctx) => {
-    const [state, back] = (ctx.cookies.get(STATE_COOKIE, { signed: true }) ?? '').split('.');
-    const given = typeof ctx.query.state === 'string' ? ctx.query.state : '';
-    if (!state || given.length !== state.length || !crypto.timingSafeEqual(Buffer.from(given), Buffer.from(state))) {
-      throw new AppError('invalid_state', 400, 'This sign-in did not start here. Open the admin pages again.');
-    }
-    if (ctx.query.error) throw new AppError('sign_in_failed', 400, 'The sign-in did not complete. Open the admin pages again.');
-    ctx.cookies.set(STATE_COOKIE, '', { path: '/admin', maxAge: 0 });
-    ctx.redirect(back || '/admin');
-  });
+  router.get('/callback', async (ctx) => signIn.finish(ctx));
 
   const who = (ctx: Context) => ctx.state.admin as AdminContext;
   return {

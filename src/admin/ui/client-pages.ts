@@ -2,6 +2,7 @@ import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { etagOf } from '../etag.ts';
 import type { ClientView } from '../manage-clients.ts';
+import { deletePages } from './delete-pages.ts';
 import { doneNotice, PAGE_SIZE, queryText, type AdminUi } from './admin-session.ts';
 
 const NOTICES: Record<string, string> = { saved: 'The client is saved.', deleted: 'The client is deleted.' };
@@ -32,10 +33,7 @@ export function clientPages(router: Router, ui: AdminUi): void {
   const detail = (ctx: Context, client: ClientView, extra: Record<string, unknown> = {}) =>
     ui.page(ctx, 'client', { title: `Client ${client.client_id}`, client, etag: etagOf(client), GRANT_TYPES, notice: doneNotice(ctx, NOTICES), ...extra });
   /** A refusal shown on the client's page (the status stays explicit under the page). */
-  const refusedOn = async (ctx: Context, id: string, error: unknown) => {
-    const message = ui.refused(ctx, error);
-    detail(ctx, await admin.clients.get(id), { error: message });
-  };
+  const refusedOn = async (ctx: Context, id: string, error: unknown) => detail(ctx, await admin.clients.get(id), { error: ui.refused(ctx, error) });
 
   router.get('/clients', async (ctx) => {
     const page = await admin.clients.page({ cursor: queryText(ctx, 'cursor'), limit: PAGE_SIZE });
@@ -86,22 +84,10 @@ export function clientPages(router: Router, ui: AdminUi): void {
     }
   });
 
-  router.get('/clients/:id/delete', async (ctx) => {
-    const client = await admin.clients.get(ctx.params.id!);
-    const id = String(client.client_id);
-    ui.page(ctx, 'confirm', {
-      title: `Delete client ${id}`, action: `${path(id)}/delete`, etag: etagOf(client), back: path(id),
-      text: `Delete the client ${id}${client.client_name ? ` (${String(client.client_name)})` : ''}? Its tokens stop working and it cannot sign anyone in any more.`,
-    });
-  });
-
-  router.post('/clients/:id/delete', async (ctx) => {
-    const id = ctx.params.id!;
-    try {
-      await admin.clients.delete(who(ctx).actor, id, field(ctx, 'if_match'));
-      ctx.redirect('/admin/clients?done=deleted');
-    } catch (error) {
-      await refusedOn(ctx, id, error);
-    }
+  deletePages(router, ui, {
+    list: '/admin/clients', param: 'id', get: admin.clients.get, keyOf: (c) => String(c.client_id), title: 'Delete a client',
+    question: (c) => `Delete the client ${String(c.client_id)}${c.client_name ? ` (${String(c.client_name)})` : ''}? Its tokens stop working and it cannot sign anyone in any more.`,
+    remove: (actor, key, ifMatch) => admin.clients.delete(actor, key, ifMatch),
+    refusedOn: async (ctx, key, error) => detail(ctx, await admin.clients.get(key), { error }),
   });
 }

@@ -1,7 +1,7 @@
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { AppError } from '../../app-error.ts';
-import { etagOf } from '../etag.ts';
+import { deletePages } from './delete-pages.ts';
 import { doneNotice, PAGE_SIZE, queryText, type AdminUi } from './admin-session.ts';
 
 const NOTICES: Record<string, string> = { created: 'The service provider is added.', deleted: 'The service provider is deleted.' };
@@ -36,21 +36,10 @@ export function serviceProviderPages(router: Router, ui: AdminUi): void {
   };
   router.get('/saml-sps/:entity', (ctx) => detail(ctx, ctx.params.entity!));
 
-  router.get('/saml-sps/:entity/delete', async (ctx) => {
-    const sp = await admin.serviceProviders.get(ctx.params.entity!);
-    ui.page(ctx, 'confirm', {
-      title: 'Delete a SAML service provider', action: `${path(sp.entity_id)}/delete`, etag: etagOf(sp), back: path(sp.entity_id),
-      text: `Delete the service provider ${sp.entity_id}? Its users cannot sign in to it through this identity provider any more.`,
-    });
-  });
-
-  router.post('/saml-sps/:entity/delete', async (ctx) => {
-    try {
-      await admin.serviceProviders.delete(who(ctx).actor, ctx.params.entity!, field(ctx, 'if_match'));
-      ctx.redirect('/admin/saml-sps?done=deleted');
-    } catch (error) {
-      const message = ui.refused(ctx, error);
-      await detail(ctx, ctx.params.entity!, { error: message });
-    }
+  deletePages(router, ui, {
+    list: '/admin/saml-sps', param: 'entity', get: admin.serviceProviders.get, keyOf: (sp) => sp.entity_id, title: 'Delete a SAML service provider',
+    question: (sp) => `Delete the service provider ${sp.entity_id}? Its users cannot sign in to it through this identity provider any more.`,
+    remove: (actor, key, ifMatch) => admin.serviceProviders.delete(actor, key, ifMatch),
+    refusedOn: (ctx, key, error) => detail(ctx, key, { error }),
   });
 }

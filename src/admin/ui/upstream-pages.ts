@@ -2,7 +2,7 @@ import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { AppError } from '../../app-error.ts';
 import { oidcIdentityProvider, formatPath } from '../../import/import-schema.ts';
-import { etagOf } from '../etag.ts';
+import { deletePages } from './delete-pages.ts';
 import { doneNotice, PAGE_SIZE, queryText, type AdminUi } from './admin-session.ts';
 
 const NOTICES: Record<string, string> = { created: 'The identity provider is added.', deleted: 'The identity provider is deleted.' };
@@ -43,21 +43,10 @@ export function upstreamPages(router: Router, ui: AdminUi): void {
   };
   router.get('/upstreams/:id', (ctx) => detail(ctx, ctx.params.id!));
 
-  router.get('/upstreams/:id/delete', async (ctx) => {
-    const upstream = await admin.upstreams.get(ctx.params.id!);
-    ui.page(ctx, 'confirm', {
-      title: 'Delete an identity provider', action: `${path(upstream.id)}/delete`, etag: etagOf(upstream), back: path(upstream.id),
-      text: `Delete the identity provider ${upstream.id} (${upstream.displayName})? People who sign in through it cannot any more.`,
-    });
-  });
-
-  router.post('/upstreams/:id/delete', async (ctx) => {
-    try {
-      await admin.upstreams.delete(who(ctx).actor, ctx.params.id!, field(ctx, 'if_match'));
-      ctx.redirect('/admin/upstreams?done=deleted');
-    } catch (error) {
-      const message = ui.refused(ctx, error);
-      await detail(ctx, ctx.params.id!, { error: message });
-    }
+  deletePages(router, ui, {
+    list: '/admin/upstreams', param: 'id', get: admin.upstreams.get, keyOf: (u) => u.id, title: 'Delete an identity provider',
+    question: (u) => `Delete the identity provider ${u.id} (${u.displayName})? People who sign in through it cannot any more.`,
+    remove: (actor, key, ifMatch) => admin.upstreams.delete(actor, key, ifMatch),
+    refusedOn: (ctx, key, error) => detail(ctx, key, { error }),
   });
 }
