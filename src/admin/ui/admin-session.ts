@@ -11,9 +11,8 @@ import type { Render } from '../../http/views.ts';
 import { currentSession } from '../../provider/current-session.ts';
 import { ownSignIn } from '../../provider/own-sign-in.ts';
 import type { AdminServices } from '../admin-services.ts';
-
-/** The role an account needs to reach the admin pages (README: "Admin UI"). */
-export const ADMIN_ROLE = 'admin';
+// the one role that opens the admin plane, the admin API's and these pages' alike (README: "Admin UI")
+import { ADMIN_ROLE } from '../api/auth.ts';
 
 /**
  * How old an admin's sign-in may be, in seconds: older sessions sign in again (OIDC Core §3.1.2.1
