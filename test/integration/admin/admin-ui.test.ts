@@ -69,6 +69,22 @@ describe('admin UI', () => {
     expect(again.body).toContain('<h1>Clients</h1>');
   });
 
+  it('asks for a new sign-in when the session is older than an hour', async () => {
+    const admin = await newAccount(['admin']);
+    const { browser } = await signedIn(admin);
+    const { Session } = gatehouse.running.core.provider;
+    const sessions = await Promise.all(browser.cookieValues().map((value) => Session.find(value)));
+    const session = sessions.find((s) => s?.accountId === admin.id)!;
+    session.loginTs = Math.floor(Date.now() / 1000) - 3700;
+    await session.save(3600);
+
+    const page = await browser.follow(`${gatehouse.issuer}/admin/audit`);
+    expect(page.body).toMatch(LOGIN_FORM); // max_age=3600 makes the authorization server ask again
+    const again = await postForm(browser, page, '/login', { email: admin.email, password: PASSWORD });
+    expect(again.url).toBe(`${gatehouse.issuer}/admin/audit`);
+    expect(again.body).toContain('<h1>Audit log</h1>');
+  });
+
   it('refuses a signed-in account without the admin role, saying so', async () => {
     const who = await newAccount(['staff']);
     const { browser, page } = await signedIn(who, '/admin/accounts');
