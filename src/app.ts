@@ -56,6 +56,7 @@ import { createAdminServices, type AdminServices } from './admin/admin-services.
 import { createAdminApi } from './admin/api/admin-api.ts';
 import { adminRoutes } from './admin/api/admin-routes.ts';
 import { adminAuthenticator } from './admin/api/auth.ts';
+import { createAdminUiRouter } from './admin/ui/routes.ts';
 
 /** Storage, keys, the authorization server and the services: everything but HTTP. */
 export interface Core {
@@ -223,6 +224,7 @@ export function createApp(core: Core, log: Logger): Koa {
       provider, accounts, flows: core.flows, mfa: core.mfa, factors: core.store.factors, sessions: core.store.sessions,
       events: core.store.securityEvents, pending: core.store.singleUse, csrf, render, issuer: config.issuer,
     }),
+    createAdminUiRouter({ provider, admin: core.admin, accounts, mfa: core.mfa, csrf, render, issuer: config.issuer }),
     ...(samlIdp ? [createSamlIdpRoutes({
       ...samlIdp, metadata: () => samlIdp.metadata, provider, render, issuer: config.issuer,
       onResponse: (status) => core.metrics.samlResponses.inc({ status }),

@@ -1,4 +1,3 @@
-import crypto from 'node:crypto';
 import Router from '@koa/router';
 import { bodyParser } from '@koa/bodyparser';
 import type { Context } from 'koa';
@@ -10,7 +9,7 @@ import { formFields, refusal } from '../http/forms.ts';
 import type { Mfa } from '../mfa/mfa-service.ts';
 import type { FactorStore } from '../mfa/factor.ts';
 import type { SingleUseStore } from './single-use.ts';
-import { ownAuthorizationUrl } from '../provider/own-clients.ts';
+import { ownSignIn } from '../provider/own-sign-in.ts';
 import { currentSession } from '../provider/current-session.ts';
 import type { AccountFlows } from './account-flows.ts';
 import type { AccountService } from './account-service.ts';
@@ -61,12 +60,8 @@ export function createSelfServiceRoutes(deps: Deps): Router {
     const session = await currentSession(provider, ctx);
     return session && { accountId: session.accountId, sessionId: session.id, sessionUid: session.uid };
   };
-  const signInFirst = (ctx: Context) => {
-    const state = crypto.randomBytes(16).toString('base64url');
-    const back = ctx.method === 'GET' && /^\/account(\/[\w/-]*)?$/.test(ctx.path) ? ctx.path : '/account';
-    ctx.cookies.set(STATE_COOKIE, `${state}.${back}`, { signed: true, httpOnly: true, sameSite: 'lax', secure: ctx.secure, path: '/account', maxAge: 3600_000, overwrite: true });
-    ctx.redirect(ownAuthorizationUrl(issuer, 'account', state));
-  };
+  const signIn = ownSignIn({ client: 'account', issuer, cookie: STATE_COOKIE, path: '/account', again: 'Open your account page again.' });
+  const signInFirst = (ctx: Context) => signIn.start(ctx, ctx.method === 'GET' && /^\/account(\/[\w/-]*)?$/.test(ctx.path) ? ctx.path : '/account');
   const signedIn = async (ctx: Context): Promise<Me> => {
     const who = await me(ctx);
     if (!who) throw new AppError('sign_in_required', 401, 'Sign in first.');
@@ -107,16 +102,7 @@ export function createSelfServiceRoutes(deps: Deps): Router {
     signInFirst(ctx);
   });
 
-  router.get('/callback', async (ctx) => {
-    const [state, back] = (ctx.cookies.get(STATE_COOKIE, { signed: true }) ?? '').split('.');
-    const given = typeof ctx.query.state === 'string' ? ctx.query.state : '';
-    if (!state || given.length !== state.length || !crypto.timingSafeEqual(Buffer.from(given), Buffer.from(state))) {
-      throw new AppError('invalid_state', 400, 'This sign-in did not start here. Open your account page again.');
-    }
-    if (ctx.query.error) throw new AppError('sign_in_failed', 400, 'The sign-in did not complete. Open your account page again.');
-    ctx.cookies.set(STATE_COOKIE, '', { path: '/account', maxAge: 0 });
-    ctx.redirect(back || '/account');
-  });
+  router.get('/callback', async (ctx) => signIn.finish(ctx));
 
   router.get('/', async (ctx) => overview(ctx, await signedIn(ctx)));
 

@@ -9,6 +9,7 @@ import crypto from 'node:crypto';
 export const OWN_CLIENTS = {
   account: { id: 'gatehouse-account', name: 'Your account', callback: '/account/callback' },
   saml: { id: 'gatehouse-saml', name: 'SAML single sign-on', callback: '/saml/continue' },
+  admin: { id: 'gatehouse-admin', name: 'Gatehouse admin', callback: '/admin/callback' },
 } as const;
 
 export const ownClientMetadata = (issuer: string) => Object.values(OWN_CLIENTS).map((c) => ({

@@ -82,10 +82,13 @@ export function formAction(html: string, path: string): string {
   return new URL(match[1]!, path).href;
 }
 
+/** An attribute value as a browser reads it: the entities Eta's escaping writes, decoded. */
+const unescapeHtml = (value: string) => value.replace(/&(quot|#39|lt|gt|amp);/g, (_, e: string) => ({ quot: '"', '#39': "'", lt: '<', gt: '>', amp: '&' })[e]!);
+
 /** Every hidden field of the first form posted on a page, as a browser would send them. */
 export function hiddenFields(html: string): Record<string, string> {
   const form = html.match(/<form[^>]* method="post"[\s\S]*?<\/form>/)?.[0] ?? '';
-  return Object.fromEntries([...form.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1]!, m[2]!]));
+  return Object.fromEntries([...form.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1]!, unescapeHtml(m[2]!)]));
 }
 
 /**
