@@ -2,7 +2,7 @@
 // with an invalid body (400 naming the field), and every update refused when another came first (412).
 import * as oidc from 'openid-client';
 import { startGatehouse, type TestGatehouse } from '../../helpers/gatehouse.ts';
-import { discover } from '../../helpers/relying-party.ts';
+import { authorize, discover, REDIRECT_URI } from '../../helpers/relying-party.ts';
 import { fixture } from '../../helpers/saml.ts';
 
 let gatehouse: TestGatehouse;
@@ -79,6 +79,29 @@ describe('admin API: authentication and scopes', () => {
     expect((await call('GET', '/accounts', { token: doomed })).status).toBe(200);
     expect((await call('DELETE', '/clients/ops-doomed')).status).toBe(204);
     expect((await call('GET', '/accounts', { token: doomed })).status).toBe(401);
+  });
+
+  it('takes a person\'s token for the admin resource only while the account holds the admin role', async () => {
+    const core = gatehouse.running.core;
+    await core.clients.create({
+      client_id: 'ops-console', client_secret: 'ops-console-secret-0123456789', redirect_uris: [REDIRECT_URI],
+      grant_types: ['authorization_code'], response_types: ['code'], scope: 'openid admin:read',
+    });
+    const rp = await discover(gatehouse.issuer, 'ops-console', 'ops-console-secret-0123456789');
+    const resource = `${gatehouse.issuer}/admin/api`;
+    const tokenOf = async (email: string) => {
+      const { callback, verifier, state, nonce } = await authorize(rp, { email, password: 'correct horse battery staple' }, { scope: 'openid admin:read', extra: { resource } });
+      return (await oidc.authorizationCodeGrant(rp, callback, { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce }, { resource })).access_token;
+    };
+    const admin = await core.accounts.create({ email: 'root@example.com', password: 'correct horse battery staple', roles: ['admin'] });
+    await core.accounts.create({ email: 'staff@example.com', password: 'correct horse battery staple', roles: ['staff'] });
+    const adminToken = await tokenOf('root@example.com');
+    expect((await call('GET', '/accounts', { token: adminToken })).status).toBe(200);
+    expect((await call('POST', '/roles', { token: adminToken, body: { name: 'x' } })).status).toBe(403); // admin:read only
+    const staff = await call('GET', '/accounts', { token: await tokenOf('staff@example.com') });
+    expect([staff.status, staff.body.error]).toEqual([403, 'insufficient_scope']);
+    await core.accounts.update(admin.id, { roles: [] });
+    expect((await call('GET', '/accounts', { token: adminToken })).status).toBe(403);
   });
 
   it('gives admin scopes only to clients registered with them', async () => {
