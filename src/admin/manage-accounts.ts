@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import { AppError } from '../app-error.ts';
 import type { Account, AccountFields, AccountStore } from '../accounts/account.ts';
 import type { AccountSession, AccountSessionStore } from '../accounts/account-sessions.ts';
@@ -21,6 +22,19 @@ export interface AccountView {
   created_at: string;
   updated_at: string;
 }
+
+/**
+ * A session as operators see it. Its id is a handle derived from the session's id, never the id
+ * itself, which is what the person's session cookie carries.
+ */
+export interface SessionView {
+  id: string;
+  login_at: string;
+  expires_at: string;
+}
+
+const handleOf = (sessionId: string) => crypto.createHash('sha256').update(sessionId).digest('base64url').slice(0, 22);
+const sessionView = (s: AccountSession): SessionView => ({ id: handleOf(s.id), login_at: s.loginAt.toISOString(), expires_at: s.expiresAt.toISOString() });
 
 export interface AccountChanges {
   email?: string;
@@ -104,16 +118,17 @@ export function manageAccounts({ accounts, hasher, factors, sessions, transactio
       return removed.length;
     },
 
-    async sessions(id: string): Promise<AccountSession[]> {
+    async sessions(id: string): Promise<SessionView[]> {
       await found(accounts, id);
-      return sessions.list(id);
+      return (await sessions.list(id)).map(sessionView);
     },
 
-    /** Ends one session of the account, or all of them; answers how many ended. */
+    /** Ends one session of the account (by its handle), or all of them; answers how many ended. */
     async endSessions(actor: Actor, id: string, which: { only: string } | 'all'): Promise<number> {
       await found(accounts, id);
-      const ended = await sessions.end(id, which === 'all' ? {} : which);
-      if (which !== 'all' && !ended) throw new AppError('session_not_found', 404, `the account has no session ${which.only}`);
+      const session = which === 'all' ? undefined : (await sessions.list(id)).find((s) => handleOf(s.id) === which.only);
+      if (which !== 'all' && !session) throw new AppError('session_not_found', 404, `the account has no session ${which.only}`);
+      const ended = await sessions.end(id, session ? { only: session.id } : {});
       await recordChange(actor, 'account.end_sessions', { type: 'account', id }, undefined, { ended, ...(which === 'all' ? {} : { session: which.only }) });
       return ended;
     },

@@ -64,9 +64,7 @@ export const accountRoutes = (accounts: ManagedAccounts) => [
   route({
     method: 'get', path: '/accounts/{id}/sessions', summary: "List an account's live sessions", tag, scope: 'admin:read', params: byId,
     response: { status: 200, schema: z.object({ items: z.array(sessionView) }), description: 'The sessions, newest sign-in first.' },
-    handle: async ({ params }) => ({
-      body: { items: (await accounts.sessions(params.id)).map((s) => ({ id: s.id, login_at: s.loginAt.toISOString(), expires_at: s.expiresAt.toISOString() })) },
-    }),
+    handle: async ({ params }) => ({ body: { items: await accounts.sessions(params.id) } }),
   }),
   route({
     method: 'delete', path: '/accounts/{id}/sessions', summary: "End every session of an account (and the grants they hold)", tag, scope: 'admin:write', params: byId,

@@ -94,7 +94,7 @@ describe('admin API: authentication and scopes', () => {
       return (await oidc.authorizationCodeGrant(rp, callback, { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce }, { resource })).access_token;
     };
     const admin = await core.accounts.create({ email: 'root@example.com', password: 'correct horse battery staple', roles: ['admin'] });
-    await core.accounts.create({ email: 'staff@example.com', password: 'correct horse battery staple', roles: ['staff'] });
+    const person = await core.accounts.create({ email: 'staff@example.com', password: 'correct horse battery staple', roles: ['staff'] });
     const adminToken = await tokenOf('root@example.com');
     expect((await call('GET', '/accounts', { token: adminToken })).status).toBe(200);
     expect((await call('POST', '/roles', { token: adminToken, body: { name: 'x' } })).status).toBe(403); // admin:read only
@@ -102,6 +102,14 @@ describe('admin API: authentication and scopes', () => {
     expect([staff.status, staff.body.error]).toEqual([403, 'insufficient_scope']);
     await core.accounts.update(admin.id, { roles: [] });
     expect((await call('GET', '/accounts', { token: adminToken })).status).toBe(403);
+
+    // the person's sign-in session, listed by a handle that is not the id its cookie holds, and ended
+    const [session] = (await call('GET', `/accounts/${person.id}/sessions`)).body.items as { id: string }[];
+    const [real] = await core.store.sessions.list(person.id);
+    expect(session!.id).toMatch(/^[\w-]{22}$/);
+    expect(session!.id).not.toBe(real!.id);
+    expect((await call('DELETE', `/accounts/${person.id}/sessions/${session!.id}`)).status).toBe(204);
+    expect(await core.store.sessions.list(person.id)).toEqual([]);
   });
 
   it('gives admin scopes only to clients registered with them', async () => {
