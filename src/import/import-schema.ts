@@ -15,13 +15,15 @@ const CLIENT_METADATA = new Set([
   'dpop_bound_access_tokens', 'fapi_profile', 'require_signed_request_object', 'request_object_signing_alg', 'authorization_signed_response_alg',
 ]);
 
+/** Refuses names that are not client metadata Gatehouse knows. */
+export const knownClientMetadata = (value: object, ctx: z.RefinementCtx) => {
+  for (const key of Object.keys(value)) {
+    if (!CLIENT_METADATA.has(key)) ctx.addIssue({ code: 'custom', path: [key], message: 'is not a client metadata name Gatehouse knows' });
+  }
+};
+
 /** Client metadata: RFC 7591 names Gatehouse knows (oidc-provider checks the values). */
-export const clientMetadataSchema = z.looseObject({ client_id: z.string().min(1, 'must not be empty').max(255) })
-  .superRefine((value, ctx) => {
-    for (const key of Object.keys(value)) {
-      if (!CLIENT_METADATA.has(key)) ctx.addIssue({ code: 'custom', path: [key], message: 'is not a client metadata name Gatehouse knows' });
-    }
-  });
+export const clientMetadataSchema = z.looseObject({ client_id: z.string().min(1, 'must not be empty').max(255) }).superRefine(knownClientMetadata);
 
 const user = z.strictObject({
   email: z.email('must be an email address'),

@@ -134,6 +134,18 @@ describe('admin API: authentication and scopes', () => {
   });
 });
 
+describe('admin API: validation', () => {
+  it('refuses an unknown field in the body of every route that takes one, naming it', async () => {
+    const withBody = (await documented()).filter((op) => op.requestBody);
+    expect(withBody.length).toBeGreaterThanOrEqual(9);
+    for (const op of withBody) {
+      const answer = await call(op.method, concrete(op.path), { body: { kind: 'oidc', unexpected_field: 1 }, ifMatch: '*' });
+      expect([op.method, op.path, answer.status, answer.body.error]).toEqual([op.method, op.path, 400, 'invalid_request']);
+      expect(answer.body.error_description).toMatch(/^body/);
+    }
+  });
+});
+
 describe('admin API: accounts', () => {
   it('creates, reads, pages, searches and updates accounts with ETags', async () => {
     for (const n of [1, 2, 3, 4, 5]) {
