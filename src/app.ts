@@ -57,6 +57,8 @@ import { createAdminApi } from './admin/api/admin-api.ts';
 import { adminRoutes } from './admin/api/admin-routes.ts';
 import { adminAuthenticator } from './admin/api/auth.ts';
 import { createAdminUiRouter } from './admin/ui/routes.ts';
+import { createOrganizationService, type OrganizationService } from './organizations/organization-service.ts';
+import { createOrganizationRoutes } from './organizations/routes.ts';
 
 /** Storage, keys, the authorization server and the services: everything but HTTP. */
 export interface Core {
@@ -83,6 +85,8 @@ export interface Core {
   recordChange: RecordChange;
   /** The operators' service layer, shared by the CLI, the admin API and the admin UI. */
   admin: AdminServices;
+  /** Organizations (multi-tenancy): branding, policy, memberships, invitations. */
+  organizations: OrganizationService;
   /** Runs after the signing keys were reloaded (a rotation somewhere). */
   afterKeysReload(fn: () => void): void;
   close(): Promise<void>;
@@ -108,11 +112,16 @@ export async function createCore(config: Config, mode: 'serve' | 'share', log: L
       passkeys: createPasskeys(store.factors, store.singleUse, { issuer: config.issuer, service: config.brand.name }),
       limiters: store.limiters, codesPerAccount: config.limits.codesPerAccount,
     });
+    const recordChange = createChangeLog(store.audit);
+    const organizations = createOrganizationService({
+      store: store.organizations, accounts: store.accounts, recordChange, production: config.production,
+      mail: { mailer, issuer: config.issuer, service: config.brand.name },
+    });
     const jwks = providerJwks(await loadSigningKeys(config));
     const live = { keys: jwks.keys }; // replaced when a rotation is announced
     const provider = createProvider({
       config, jwks, cookieKeys, pairwiseSalt: loadPairwiseSalt(config), signingKeys: () => live.keys, adapter: store.adapter, mfa, render,
-      accounts: { findById: accounts.findById, permissionsOf: store.roles.permissionsOf },
+      accounts: { findById: accounts.findById, permissionsOf: store.roles.permissionsOf, organizations },
     });
     const clients = createClientService(store.clients, (metadata) => provider.Client.validate(metadata));
     const tokens = createEmailTokens(store.singleUse);
@@ -143,10 +152,9 @@ export async function createCore(config: Config, mode: 'serve' | 'share', log: L
       },
     };
     const reloaded: (() => void)[] = [];
-    const recordChange = createChangeLog(store.audit);
     const core: Core = {
       config, store, provider, accounts, clients, hasher, mailer, flows, mfa, risk: createRiskService(store.securityEvents, config.risk), emailSignIn, saml, federation: createFederation(store.upstreams, accounts), render, cookieKeys, metrics,
-      recordChange, admin: createAdminServices({ config, store, accounts, hasher, clients, registry, recordChange }),
+      recordChange, organizations, admin: createAdminServices({ config, store, accounts, hasher, clients, registry, recordChange }),
       get signingKeys() {
         return live.keys;
       },
@@ -192,7 +200,7 @@ export function createApp(core: Core, log: Logger): Koa {
   const samlIdp = core.saml.idp;
   const onSignIn = signInRecorder(core.metrics);
   const signIn = createSignIn({
-    provider, mfa: core.mfa, risk: core.risk, events: core.store.securityEvents, pending: core.store.singleUse, onSignIn,
+    provider, mfa: core.mfa, risk: core.risk, events: core.store.securityEvents, pending: core.store.singleUse, onSignIn, organizations: core.organizations,
     onMfaRequired: (reasons) => reasons.forEach((reason) => core.metrics.mfaChallenges.inc({ reason })),
   });
   const bridge = core.saml.bridge;
@@ -213,10 +221,11 @@ export function createApp(core: Core, log: Logger): Koa {
     createAssetsRouter(config.brand),
     ...createInteractionRouters({
       provider, accounts, mfa: core.mfa, emailSignIn: core.emailSignIn, csrf, render, onSignIn,
-      signIn, federation: core.federation,
+      signIn, federation: core.federation, organizations: core.organizations,
       upstreams: async () => (await core.store.upstreams.list()).map(({ id, displayName }) => ({ id, displayName })),
       options: { registration: config.signIn.registration, emailCode: config.signIn.emailCode, magicLink: config.signIn.magicLink },
     }),
+    createOrganizationRoutes({ provider, organizations: core.organizations, accounts, csrf, render, issuer: config.issuer, registration: config.signIn.registration }),
     federationRoutes.router,
     ...(spBridgeRouter ? [spBridgeRouter] : []),
     createAccountRoutes({ flows: core.flows, csrf, render, limiters: core.store.limiters, registration: config.signIn.registration }),

@@ -1,5 +1,6 @@
 import type Provider from 'oidc-provider';
 import type { InteractionResults } from 'oidc-provider';
+import { grantOrganization, requestedOrganization, setGrantOrganization } from '../provider/organization-hint.ts';
 
 type Interaction = Awaited<ReturnType<Provider['interactionDetails']>>;
 
@@ -31,9 +32,11 @@ export function requestedAccess(interaction: Interaction): string[] {
 export async function grantConsent(provider: Provider, interaction: Interaction): Promise<InteractionResults> {
   const { accountId } = interaction.session!;
   const clientId = interaction.params.client_id as string;
-  const grant = interaction.grantId
-    ? (await provider.Grant.find(interaction.grantId))!
-    : new provider.Grant({ accountId, clientId });
+  const organization = requestedOrganization(interaction.params);
+  const found = interaction.grantId ? await provider.Grant.find(interaction.grantId) : undefined;
+  // a grant is for one organization: consent for another starts a grant of its own
+  const grant = found && grantOrganization(found) === organization ? found : new provider.Grant({ accountId, clientId });
+  setGrantOrganization(grant, organization);
   const details = interaction.prompt.details as ConsentDetails;
   if (details.missingOIDCScope) grant.addOIDCScope(details.missingOIDCScope.join(' '));
   if (details.missingOIDCClaims) grant.addOIDCClaims(details.missingOIDCClaims);
@@ -41,5 +44,5 @@ export async function grantConsent(provider: Provider, interaction: Interaction)
     grant.addResourceScope(indicator, scopes.join(' '));
   }
   const grantId = await grant.save();
-  return { consent: interaction.grantId ? {} : { grantId } };
+  return { consent: grant === found ? {} : { grantId } };
 }

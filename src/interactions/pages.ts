@@ -5,6 +5,10 @@ import { AppError } from '../app-error.ts';
 import type { Csrf } from '../http/csrf.ts';
 import type { Render } from '../http/views.ts';
 import type { Mfa } from '../mfa/mfa-service.ts';
+import { allowImagesFrom } from '../http/security-headers.ts';
+import { brandingOf } from '../organizations/branding.ts';
+import type { OrganizationLookup } from '../organizations/organization-claims.ts';
+import { requestedOrganization } from '../provider/organization-hint.ts';
 import { interactionOf, type Interaction } from './interaction.ts';
 import type { PendingSignIn } from './sign-in.ts';
 
@@ -16,6 +20,8 @@ export interface PagesDeps {
   options: { registration: boolean; emailCode: boolean; magicLink: boolean };
   /** Upstream IdPs, a button each on the login page. */
   upstreams: () => Promise<{ id: string; displayName: string }[]>;
+  /** The organization a request is for: its name, logo and colours on every page of the sign-in. */
+  organizations: OrganizationLookup;
 }
 
 /** A router for interaction pages: they carry CSRF tokens and sign-in errors, so nothing is cached. */
@@ -34,16 +40,23 @@ export const seeOther = (ctx: Context, location: string) => {
 };
 
 /** What every interaction route shares: the interaction, its CSRF check and step check, and its pages. */
-export function interactionPages({ provider, mfa, csrf, render, options, upstreams }: PagesDeps) {
+export function interactionPages({ provider, mfa, csrf, render, options, upstreams, organizations }: PagesDeps) {
   const clientName = async (clientId: unknown) => {
     const client = typeof clientId === 'string' ? await provider.Client.find(clientId) : undefined;
     return client?.clientName ?? client?.clientId;
   };
   /** The fields every interaction page has. */
+  const branding = async (interaction: Interaction) => {
+    const id = requestedOrganization(interaction.params);
+    const org = id ? await organizations.find(id) : undefined;
+    return org ? { organization: brandingOf(org) } : {};
+  };
   const common = async (interaction: Interaction) => ({
-    uid: interaction.uid, csrf: csrf.tokenFor(interaction.uid), client: await clientName(interaction.params.client_id),
+    uid: interaction.uid, csrf: csrf.tokenFor(interaction.uid), client: await clientName(interaction.params.client_id), ...await branding(interaction),
   });
   const show = (ctx: Context, view: string, data: Record<string, unknown>) => {
+    const logo = (data.organization as { logoUrl?: string | null } | undefined)?.logoUrl;
+    if (logo) allowImagesFrom(ctx, logo);
     ctx.type = 'html';
     ctx.body = render(view, data);
   };

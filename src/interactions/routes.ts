@@ -52,6 +52,10 @@ function createLoginRouter({ provider, accounts, signIn, federation, onSignIn, p
       if (!current || ctx.query.another === '1') return pages.loginPage(ctx, interaction);
       return pages.show(ctx, 'select-account', { ...(await pages.common(interaction)), email: current.email, title: 'Choose an account' });
     }
+    if (interaction.prompt.name === 'organization') {
+      // the policy found the account is not a member of the organization asked for
+      return finish(ctx, { error: 'access_denied', error_description: 'The signed-in account is not a member of the requested organization.' });
+    }
     if (interaction.prompt.name === 'consent') {
       const account = await accounts.findById(interaction.session!.accountId);
       return pages.show(ctx, 'consent', {

@@ -9,6 +9,8 @@ import type { Mfa, MfaReason } from '../mfa/mfa-service.ts';
 import { requestedAcr } from '../provider/interaction-policy.ts';
 import type { RiskService } from '../risk/risk-service.ts';
 import type { RiskAssessment } from '../risk/risk-engine.ts';
+import { organizationRequiresMfa, type OrganizationLookup } from '../organizations/organization-claims.ts';
+import { requestedOrganization } from '../provider/organization-hint.ts';
 import type { Interaction } from './interaction.ts';
 
 
@@ -26,6 +28,7 @@ interface Deps {
   risk: RiskService;
   events: SecurityEventStore;
   pending: SingleUseStore;
+  organizations: OrganizationLookup;
   onSignIn: (method: string, outcome: string) => void;
   /** Told whenever a second factor is asked for, with why. */
   onMfaRequired: (reasons: MfaReason[]) => void;
@@ -39,7 +42,7 @@ const DEVICE_DAYS = 400; // the longest lifetime browsers allow a cookie
  * second factor is due; only then does the interaction's login complete, with the amr and acr
  * of what happened (RFC 8176, OIDC Core §2). A session never holds a half-done sign-in.
  */
-export function createSignIn({ provider, mfa, risk, events, pending, onSignIn, onMfaRequired }: Deps) {
+export function createSignIn({ provider, mfa, risk, events, pending, organizations, onSignIn, onMfaRequired }: Deps) {
   const pendingKey = (uid: string) => `pending-sign-in:${uid}`;
   const attempt = (ctx: Context) => ({
     ip: ctx.ip, userAgent: ctx.get('user-agent') || undefined, deviceId: ctx.cookies.get(DEVICE_COOKIE, { signed: true }) ?? undefined,
@@ -73,7 +76,9 @@ export function createSignIn({ provider, mfa, risk, events, pending, onSignIn, o
       if (stored) return stored as unknown as PendingSignIn;
       if (interaction.prompt.name === 'mfa' && interaction.session) {
         const session = interaction.session as { accountId: string; amr?: string[] };
-        return { accountId: session.accountId, amr: session.amr ?? [], method: 'session', reasons: interaction.prompt.reasons.includes('acr_required') ? ['acr'] : ['enrolled'] };
+        const why = interaction.prompt.reasons;
+        const reasons: MfaReason[] = why.includes('acr_required') ? ['acr'] : why.includes('organization_mfa') ? ['organization'] : ['enrolled'];
+        return { accountId: session.accountId, amr: session.amr ?? [], method: 'session', reasons };
       }
       return undefined;
     },
@@ -88,7 +93,8 @@ export function createSignIn({ provider, mfa, risk, events, pending, onSignIn, o
         onSignIn(method, 'risk_denied');
         throw new AppError('sign_in_refused', 403, 'This sign-in was refused because it looks unusual. Try again later from a device you have used before, or contact your administrator.');
       }
-      const reasons = await mfa.reasons(accountId, amr, requestedAcr(interaction.params, await clientOf(interaction) as never), assessment.decision);
+      const organizationRequires = await organizationRequiresMfa(organizations, requestedOrganization(interaction.params), accountId);
+      const reasons = await mfa.reasons(accountId, amr, requestedAcr(interaction.params, await clientOf(interaction) as never), assessment.decision, organizationRequires);
       if (!reasons.length) return complete(ctx, interaction, accountId, amr, method, allowed.risk);
       const state: PendingSignIn = { accountId, amr, method, reasons };
       await pending.put(pendingKey(interaction.uid), state as never, 3600);

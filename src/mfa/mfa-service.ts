@@ -15,7 +15,7 @@ const tooManyCodes = (wait: number) => limited('rate_limited', 'wrong codes', wa
 export type SecondFactorMethod = 'totp' | 'recovery' | 'email_code';
 
 /** Why a second factor is due; empty when it is not. */
-export type MfaReason = 'enrolled' | 'acr' | 'risk';
+export type MfaReason = 'enrolled' | 'acr' | 'risk' | 'organization';
 
 interface Deps {
   factors: FactorStore;
@@ -58,15 +58,17 @@ export function createMfa({ factors, totp, recovery, emailCodes, passkeys, limit
 
     /**
      * The rule: a second factor is due when the account has one enrolled, when the client or the
-     * request asks for a stronger acr (OIDC Core §3.1.2.1 acr_values, RFC 9470), or when the risk
-     * engine says so. `amr` is what the sign-in has done so far.
+     * request asks for a stronger acr (OIDC Core §3.1.2.1 acr_values, RFC 9470), when the risk
+     * engine says so, or when the organization signed in for requires it. `amr` is what the
+     * sign-in has done so far.
      */
-    async reasons(accountId: string, amr: string[], requestedAcr: string[], risk?: RiskDecision): Promise<MfaReason[]> {
+    async reasons(accountId: string, amr: string[], requestedAcr: string[], risk?: RiskDecision, organizationRequires = false): Promise<MfaReason[]> {
       if (amr.includes('mfa')) return [];
       const reasons: MfaReason[] = [];
       if (await this.hasStrongFactor(accountId)) reasons.push('enrolled');
       if (!meets(acrFor(amr), requestedAcr)) reasons.push('acr');
       if (risk === 'mfa') reasons.push('risk');
+      if (organizationRequires) reasons.push('organization');
       return reasons;
     },
 

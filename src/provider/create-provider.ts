@@ -14,6 +14,8 @@ import { ACR_VALUES } from '../mfa/acr.ts';
 import { ownClientMetadata } from './own-clients.ts';
 import { REGISTRATION_POLICY, registrationPolicy } from './registration-policy.ts';
 import { introspectionAllowed, revocationAllowed } from './token-policies.ts';
+import { keepOrganizationOnGrants, ORGANIZATION_PARAM, organizationOfToken, organizationParam } from './organization-hint.ts';
+import { organizationClaims, ORGANIZATIONS_SCOPE } from '../organizations/organization-claims.ts';
 
 export interface ProviderDeps {
   config: Config;
@@ -50,7 +52,9 @@ export function createProvider({ config, jwks, cookieKeys, pairwiseSalt, signing
     findAccount: findAccount(accounts),
     claims: CLAIMS_BY_SCOPE,
     // admin scopes: registrable by clients, granted only for the admin API (src/provider/resources.ts)
-    scopes: ['openid', 'offline_access', 'profile', 'email', 'roles', ...ADMIN_SCOPES],
+    scopes: ['openid', 'offline_access', 'profile', 'email', 'roles', ORGANIZATIONS_SCOPE, ...ADMIN_SCOPES],
+    // the organization to sign in for (its id or slug), as Auth0 names it; see organization-hint.ts
+    extraParams: { [ORGANIZATION_PARAM]: organizationParam(accounts.organizations) },
     responseTypes: ['code'], // OAuth 2.1: no implicit or hybrid flows
     // OIDC Core §2: the authentication context a sign-in reached, in the ID token's acr.
     acrValues: ACR_VALUES,
@@ -79,17 +83,19 @@ export function createProvider({ config, jwks, cookieKeys, pairwiseSalt, signing
     },
     loadExistingGrant: loadExistingGrant as Configuration['loadExistingGrant'],
     // Claims set by Gatehouse's own grants (the act claim of a token exchange) stay on the token;
-    // a person's access token granted the roles scope carries their roles and permissions (RBAC).
+    // a person's access token granted the roles scope carries their roles and permissions (RBAC),
+    // and one issued for an organization its org_id, org_name and org_roles.
     extraTokenClaims: async (ctx, token) => {
       const { extra, accountId, grantId, kind } = token as { extra?: Record<string, unknown>; accountId?: string; grantId?: string; kind?: string };
       if (kind !== 'AccessToken' || !accountId || !grantId) return extra;
       // the grant is loaded already at the token endpoint; read it again only when it is not
       const loaded = ctx.oidc.entities.Grant;
       const grant = loaded?.jti === grantId ? loaded : await ctx.oidc.provider.Grant.find(grantId);
-      if (!grant?.getOIDCScope().split(' ').includes('roles')) return extra;
+      const org = await organizationClaims(accounts.organizations, await organizationOfToken(ctx, { grantId }), accountId);
+      if (!grant?.getOIDCScope().split(' ').includes('roles')) return Object.keys(org).length ? { ...extra, ...org } : extra;
       const account = await accounts.findById(accountId);
       if (!account) return extra;
-      return { ...extra, roles: account.roles, permissions: await accounts.permissionsOf(account.roles) };
+      return { ...extra, ...org, roles: account.roles, permissions: await accounts.permissionsOf(account.roles) };
     },
     features: {
       devInteractions: { enabled: false },
@@ -139,7 +145,7 @@ export function createProvider({ config, jwks, cookieKeys, pairwiseSalt, signing
         },
       },
     },
-    interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}`, policy: createInteractionPolicy(mfa) },
+    interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}`, policy: createInteractionPolicy(mfa, accounts.organizations) },
     async renderError(ctx, out) {
       ctx.type = 'html';
       ctx.body = render('error', { message: out.error_description ?? 'The request could not be completed.', code: out.error });
@@ -164,6 +170,7 @@ export function createProvider({ config, jwks, cookieKeys, pairwiseSalt, signing
   };
   const provider = new Provider(config.issuer, configuration);
   provider.proxy = config.trustProxy;
+  keepOrganizationOnGrants(provider);
   // RFC 8693 is offered (and advertised) only when a policy says who may use it.
   if (config.tokenExchange.length) {
     provider.registerGrantType(TOKEN_EXCHANGE, tokenExchangeHandler({

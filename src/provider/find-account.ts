@@ -1,31 +1,36 @@
 import type { FindAccount } from 'oidc-provider';
 import type { Account } from '../accounts/account.ts';
+import { membershipsClaim, organizationClaims, ORGANIZATIONS_SCOPE, type OrganizationLookup } from '../organizations/organization-claims.ts';
+import { organizationOfToken } from './organization-hint.ts';
 
 export interface AccountLookup {
   findById(id: string): Promise<Account | undefined>;
   /** The permissions the account's roles grant (RBAC). */
   permissionsOf(roles: string[]): Promise<string[]>;
+  organizations: OrganizationLookup;
 }
 
 /**
  * Claims Gatehouse releases, by scope (OIDC Core §5.4); `roles` (roles and the permissions they
- * grant) is Gatehouse's own. `amr`
+ * grant) is Gatehouse's own, and so is `organizations` (every membership). `amr`
  * (RFC 8176, how the user signed in) comes with openid, so every ID token carries it.
  */
 export const CLAIMS_BY_SCOPE = {
-  openid: ['sub', 'acr', 'amr'], // how the user signed in, in every ID token (OIDC Core §2)
+  // how the user signed in, in every ID token (OIDC Core §2); the organization signed in for (Auth0's names)
+  openid: ['sub', 'acr', 'amr', 'org_id', 'org_name', 'org_roles'],
   profile: ['name', 'updated_at'],
   email: ['email', 'email_verified'],
   roles: ['roles', 'permissions'],
+  [ORGANIZATIONS_SCOPE]: ['organizations'],
 };
 
 export function findAccount(accounts: AccountLookup): FindAccount {
-  return async (_ctx, sub) => {
+  return async (ctx, sub, token) => {
     const account = await accounts.findById(sub);
     if (!account || account.disabled) return undefined;
     return {
       accountId: account.id,
-      // permissions cost a lookup: only when the roles scope asks for them
+      // permissions and memberships cost a lookup: only when their scope asks for them
       claims: async (_use, scope) => ({
         sub: account.id,
         email: account.email,
@@ -34,6 +39,8 @@ export function findAccount(accounts: AccountLookup): FindAccount {
         updated_at: Math.floor(account.updatedAt.getTime() / 1000),
         roles: account.roles,
         ...(String(scope ?? '').split(' ').includes('roles') ? { permissions: await accounts.permissionsOf(account.roles) } : {}),
+        ...(String(scope ?? '').split(' ').includes(ORGANIZATIONS_SCOPE) ? await membershipsClaim(accounts.organizations, account.id) : {}),
+        ...await organizationClaims(accounts.organizations, await organizationOfToken(ctx, token as { grantId?: string } | undefined), account.id),
       }),
     };
   };

@@ -1,5 +1,7 @@
 import { interactionPolicy, type KoaContextWithOIDC } from 'oidc-provider';
 import { meets } from '../mfa/acr.ts';
+import { organizationRequiresMfa, type OrganizationLookup } from '../organizations/organization-claims.ts';
+import { requestedOrganization } from './organization-hint.ts';
 
 export interface MfaPolicy {
   hasStrongFactor(accountId: string): Promise<boolean>;
@@ -12,13 +14,16 @@ export function requestedAcr(params: Record<string, unknown>, client?: { default
 }
 
 /**
- * oidc-provider's login → consent policy, with two prompts of Gatehouse's own:
+ * oidc-provider's login → consent policy, with three prompts of Gatehouse's own:
  * - select_account, requestable (OIDC Core §3.1.2.1): continue as the signed-in account or switch;
- * - mfa, after login: the signed-in session is stepped up with a second factor when the request
- *   or client asks for a stronger acr (RFC 9470 §4) or the account has enrolled a factor since.
+ * - organization, after login: a request for an organization the account is not a member of is
+ *   refused (the interaction answers access_denied);
+ * - mfa, after that: the signed-in session is stepped up with a second factor when the request
+ *   or client asks for a stronger acr (RFC 9470 §4), the account has enrolled a factor since, or
+ *   the organization signed in for requires one.
  *   A fresh sign-in meets the same rule before its login completes (src/interactions/sign-in.ts).
  */
-export function createInteractionPolicy(mfa: MfaPolicy) {
+export function createInteractionPolicy(mfa: MfaPolicy, orgs: OrganizationLookup) {
   const policy = interactionPolicy.base();
   policy.add(new interactionPolicy.Prompt({ name: 'select_account', requestable: true }), 0);
   const session = (ctx: KoaContextWithOIDC) => ctx.oidc.session as unknown as { accountId?: string; acr?: string; amr?: string[] };
@@ -29,6 +34,18 @@ export function createInteractionPolicy(mfa: MfaPolicy) {
     new interactionPolicy.Check('factor_enrolled', 'the account has a second factor', async (ctx) => {
       const { accountId, amr = [] } = session(ctx);
       return Boolean(accountId) && !amr.includes('mfa') && await mfa.hasStrongFactor(accountId!);
+    }),
+    new interactionPolicy.Check('organization_mfa', 'the organization requires a second factor', async (ctx) => {
+      const { accountId, amr = [] } = session(ctx);
+      return Boolean(accountId) && !amr.includes('mfa') && await organizationRequiresMfa(orgs, requestedOrganization(ctx.oidc.params as Record<string, unknown>), accountId!);
+    }),
+  ), policy.findIndex((p) => p.name === 'login') + 1);
+  policy.add(new interactionPolicy.Prompt(
+    { name: 'organization', requestable: false },
+    new interactionPolicy.Check('not_a_member', 'the account is not a member of the organization', async (ctx) => {
+      const organization = requestedOrganization(ctx.oidc.params as Record<string, unknown>);
+      const { accountId } = session(ctx);
+      return Boolean(organization && accountId) && !(await orgs.membership(organization!, accountId!));
     }),
   ), policy.findIndex((p) => p.name === 'login') + 1);
   return policy;

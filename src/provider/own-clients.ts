@@ -10,6 +10,7 @@ export const OWN_CLIENTS = {
   account: { id: 'gatehouse-account', name: 'Your account', callback: '/account/callback' },
   saml: { id: 'gatehouse-saml', name: 'SAML single sign-on', callback: '/saml/continue' },
   admin: { id: 'gatehouse-admin', name: 'Gatehouse admin', callback: '/admin/callback' },
+  invitation: { id: 'gatehouse-invitations', name: 'Organization invitations', callback: '/invitations/callback' },
 } as const;
 
 export const ownClientMetadata = (issuer: string) => Object.values(OWN_CLIENTS).map((c) => ({

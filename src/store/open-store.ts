@@ -19,6 +19,8 @@ import { auditRepository } from './audit-repository.ts';
 import type { AuditStore } from '../audit/audit-log.ts';
 import type { RoleStore } from '../accounts/roles.ts';
 import { roleRepository } from './role-repository.ts';
+import type { OrganizationStore } from '../organizations/organization.ts';
+import { organizationRepository } from './organization-repository.ts';
 import { accountSessionIndex } from './account-session-index.ts';
 import { factorRepository } from './factor-repository.ts';
 import { securityEventRepository } from './security-event-repository.ts';
@@ -45,6 +47,7 @@ export interface Repositories {
   samlServiceProviders: ServiceProviderStore;
   upstreams: UpstreamStore;
   roles: RoleStore;
+  organizations: OrganizationStore;
 }
 
 export interface Store extends Repositories {
@@ -136,6 +139,7 @@ function storeOn({ dataSource, redis, prefix, feed, observe, embedded }: Parts):
     samlServiceProviders: postgres(samlSpRepository(dataSource.manager), 'saml_service_providers'),
     upstreams: postgres(upstreamRepository(dataSource.manager), 'upstreams'),
     roles: postgres(roleRepository(dataSource.manager), 'roles'),
+    organizations: postgres(organizationRepository(dataSource.manager), 'organizations'),
     clients: { find: clients.find, list: clients.list, save: clients.save, delete: clients.delete },
     factors: postgres(factorRepository(dataSource.manager), 'factors'),
     securityEvents: auditedEvents(postgres(securityEventRepository(dataSource.manager), 'security_events'), audit),
@@ -162,6 +166,7 @@ function storeOn({ dataSource, redis, prefix, feed, observe, embedded }: Parts):
           samlServiceProviders: samlSpRepository(manager),
           upstreams: upstreamRepository(manager),
           roles: roleRepository(manager),
+          organizations: organizationRepository(manager),
           clients: {
             ...repo,
             save: async (metadata) => (changedClients.add(metadata.client_id), repo.save(metadata)),
