@@ -20,7 +20,7 @@ export function createMetrics(poolStats: () => PoolStats) {
       name: 'gatehouse_tokens_issued_total', help: 'Successful token endpoint responses by grant type', labelNames: ['grant_type'], registers,
     }),
     mfaChallenges: new Counter({
-      name: 'gatehouse_mfa_challenges_total', help: 'Second factors asked for, by reason (enrolled, acr, risk)', labelNames: ['reason'], registers,
+      name: 'gatehouse_mfa_challenges_total', help: 'Second factors asked for, by reason (enrolled, acr, risk, organization)', labelNames: ['reason'], registers,
     }),
     samlResponses: new Counter({
       name: 'gatehouse_saml_responses_total', help: 'SAML responses sent to service providers, by status', labelNames: ['status'], registers,

@@ -21,7 +21,7 @@ describe('discovery', () => {
       response_types_supported: ['code'],
       code_challenge_methods_supported: ['S256'],
       grant_types_supported: ['authorization_code', 'refresh_token', 'client_credentials', 'urn:ietf:params:oauth:grant-type:device_code'],
-      scopes_supported: ['openid', 'offline_access', 'profile', 'email', 'roles', 'admin:read', 'admin:write'],
+      scopes_supported: ['openid', 'offline_access', 'profile', 'email', 'roles', 'organizations', 'admin:read', 'admin:write'],
       authorization_response_iss_parameter_supported: true,
       claims_parameter_supported: true,
       introspection_endpoint: `${gatehouse.issuer}/token/introspection`,
