@@ -10,6 +10,7 @@ import { userCommand } from './commands/user.ts';
 import { samlCommand } from './commands/saml.ts';
 import { idpCommand } from './commands/idp.ts';
 import { auditCommand } from './commands/audit.ts';
+import { orgCommand } from './commands/org.ts';
 import type { Command } from './command.ts';
 
 const COMMANDS: Record<string, Command> = {
@@ -23,6 +24,7 @@ const COMMANDS: Record<string, Command> = {
   saml: samlCommand,
   idp: idpCommand,
   audit: auditCommand,
+  org: orgCommand,
 };
 
 const USAGE = `usage: gatehouse <command>
@@ -51,6 +53,10 @@ const USAGE = `usage: gatehouse <command>
               [--roles-from CLAIM --role THEIR_VALUE=OUR_ROLE...]
   idp list
   idp remove ID
+  org create --slug S --name N [--logo-url U] [--primary-color #RRGGBB] [--background-color #RRGGBB] [--require-mfa]
+  org list | org delete SLUG
+  org add-member|invite --org SLUG --email E [--role R]...   (invite mails a single-use link)
+  org remove-member --org SLUG --email E
   audit verify                            check the audit log's hash chain; names the first row that does not hold
 
 Settings come from the environment (see README).`;

@@ -13,6 +13,7 @@ import { resolveSpInput } from '../saml/sp-input.ts';
 import { oidcUpstreamFrom, samlUpstreamFrom } from '../federation/upstream-input.ts';
 import type { Upstream } from '../federation/upstream.ts';
 import path from 'node:path';
+import { applyOrganizations, prepareOrganizations } from '../organizations/import-organizations.ts';
 
 export class ImportError extends Error {
   readonly problems: string[];
@@ -23,7 +24,7 @@ export class ImportError extends Error {
 }
 
 type Outcome = 'created' | 'updated' | 'unchanged';
-export type ImportSummary = Record<'clients' | 'users' | 'roles' | 'saml_service_providers' | 'identity_providers', Record<Outcome, number>> & {
+export type ImportSummary = Record<'clients' | 'users' | 'roles' | 'saml_service_providers' | 'identity_providers' | 'organizations', Record<Outcome, number>> & {
   /** What RFC 9700 discourages in the file's clients, by entry. */
   warnings: string[];
 };
@@ -54,7 +55,7 @@ export async function applyImportFile(core: Core, file: string, options: { dryRu
 export async function applyImport(core: Core, document: unknown, source: string, { dryRun, baseDir = process.cwd() }: { dryRun: boolean; baseDir?: string }): Promise<ImportSummary> {
   const parsed = importFileSchema.safeParse(document);
   if (!parsed.success) throw new ImportError(source, parsed.error.issues.map((i) => `${formatPath(i.path) || '(top level)'}: ${i.message}`));
-  const { clients = [], users = [], roles = [], saml_service_providers: sps = [], oidc_identity_providers: oidcUps = [], saml_identity_providers: samlUps = [] } = parsed.data;
+  const { clients = [], users = [], roles = [], saml_service_providers: sps = [], oidc_identity_providers: oidcUps = [], saml_identity_providers: samlUps = [], organizations = [] } = parsed.data;
   const problems = [
     ...duplicates(clients.map((c) => c.client_id), 'clients', 'client_id'),
     ...duplicates(users.map((u) => normalizeEmail(u.email)), 'users', 'email'),
@@ -104,9 +105,11 @@ export async function applyImport(core: Core, document: unknown, source: string,
     }
   }
   problems.push(...duplicates([...oidcUps, ...samlUps].map((u) => u.id), 'identity providers', 'id'));
+  const orgs = await prepareOrganizations(core, organizations, new Set(users.map((u) => normalizeEmail(u.email))));
+  problems.push(...orgs.problems, ...duplicates(organizations.map((o) => o.slug), 'organizations', 'slug'));
   if (problems.length) throw new ImportError(source, problems);
 
-  const summary: ImportSummary = { clients: tally(), users: tally(), roles: tally(), saml_service_providers: tally(), identity_providers: tally(), warnings };
+  const summary: ImportSummary = { clients: tally(), users: tally(), roles: tally(), saml_service_providers: tally(), identity_providers: tally(), organizations: tally(), warnings };
   await core.store.transaction(async (repos) => {
     for (const metadata of preparedClients) {
       const existing = await repos.clients.find(metadata.client_id);
@@ -144,6 +147,7 @@ export async function applyImport(core: Core, document: unknown, source: string,
       if (!dryRun && outcome !== 'unchanged') await repos.upstreams.save(upstream);
       summary.identity_providers[outcome]++;
     }
+    for (const outcome of await applyOrganizations(repos, orgs.prepared, dryRun)) summary.organizations[outcome]++;
   });
   return summary;
 }

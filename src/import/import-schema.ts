@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isArgon2idHash } from '../accounts/password-hasher.ts';
+import { organizationEntry } from '../organizations/import-organizations.ts';
 import { ATTRIBUTE_SOURCES, NAME_ID_FORMATS, type NameIdFormat } from '../saml/service-provider.ts';
 
 // Client metadata names Gatehouse accepts: RFC 7591, OpenID Connect Dynamic Client Registration
@@ -102,6 +103,7 @@ export const importFileSchema = z.strictObject({
   roles: z.array(roleSchema).optional(),
   oidc_identity_providers: z.array(oidcIdentityProvider).optional(),
   saml_identity_providers: z.array(samlIdentityProvider).optional(),
+  organizations: z.array(organizationEntry).optional(),
 });
 
 export type ImportFile = z.infer<typeof importFileSchema>;

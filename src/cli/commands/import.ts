@@ -10,6 +10,6 @@ export const importCommand: Command = async (args, config) => {
   const summary = await withCore(config, (core) => applyImportFile(core, positionals[0]!, { dryRun }));
   for (const warning of summary.warnings) process.stderr.write(`gatehouse: warning: ${warning}\n`);
   const line = (name: string, t: Record<string, number>) => `${name}: ${t.created} created, ${t.updated} updated, ${t.unchanged} unchanged`;
-  process.stdout.write(`${dryRun ? 'dry run, nothing written; would apply ' : ''}${line('clients', summary.clients)}; ${line('users', summary.users)}; ${line('roles', summary.roles)}; ${line('SAML service providers', summary.saml_service_providers)}; ${line('identity providers', summary.identity_providers)}\n`);
+  process.stdout.write(`${dryRun ? 'dry run, nothing written; would apply ' : ''}${line('clients', summary.clients)}; ${line('users', summary.users)}; ${line('roles', summary.roles)}; ${line('SAML service providers', summary.saml_service_providers)}; ${line('identity providers', summary.identity_providers)}; ${line('organizations', summary.organizations)}\n`);
   return 0;
 };

@@ -174,10 +174,10 @@ describe('gatehouse import and migrate', () => {
 
   it('reports what an import did, and what a dry run would do', async () => {
     expectOutput(await run('import', file, '--dry-run'),
-      'dry run, nothing written; would apply clients: 2 created, 0 updated, 0 unchanged; users: 1 created, 0 updated, 0 unchanged; roles: 0 created, 0 updated, 0 unchanged; SAML service providers: 0 created, 0 updated, 0 unchanged; identity providers: 0 created, 0 updated, 0 unchanged\n');
-    expectOutput(await run('import', file), 'clients: 2 created, 0 updated, 0 unchanged; users: 1 created, 0 updated, 0 unchanged; roles: 0 created, 0 updated, 0 unchanged; SAML service providers: 0 created, 0 updated, 0 unchanged; identity providers: 0 created, 0 updated, 0 unchanged\n');
+      'dry run, nothing written; would apply clients: 2 created, 0 updated, 0 unchanged; users: 1 created, 0 updated, 0 unchanged; roles: 0 created, 0 updated, 0 unchanged; SAML service providers: 0 created, 0 updated, 0 unchanged; identity providers: 0 created, 0 updated, 0 unchanged; organizations: 0 created, 0 updated, 0 unchanged\n');
+    expectOutput(await run('import', file), 'clients: 2 created, 0 updated, 0 unchanged; users: 1 created, 0 updated, 0 unchanged; roles: 0 created, 0 updated, 0 unchanged; SAML service providers: 0 created, 0 updated, 0 unchanged; identity providers: 0 created, 0 updated, 0 unchanged; organizations: 0 created, 0 updated, 0 unchanged\n');
     expectOutput(await run('import', '--dry-run', file),
-      'dry run, nothing written; would apply clients: 0 created, 0 updated, 2 unchanged; users: 0 created, 0 updated, 1 unchanged; roles: 0 created, 0 updated, 0 unchanged; SAML service providers: 0 created, 0 updated, 0 unchanged; identity providers: 0 created, 0 updated, 0 unchanged\n');
+      'dry run, nothing written; would apply clients: 0 created, 0 updated, 2 unchanged; users: 0 created, 0 updated, 1 unchanged; roles: 0 created, 0 updated, 0 unchanged; SAML service providers: 0 created, 0 updated, 0 unchanged; identity providers: 0 created, 0 updated, 0 unchanged; organizations: 0 created, 0 updated, 0 unchanged\n');
     expect((await run('user', 'list')).stdout).toMatch(/^alice@example\.com\t.*\tAlice Example\troles: admin\tverified$/m);
 
     const bad = await run('import', path.resolve('test/fixtures/import/one-bad-client.yaml'));

@@ -26,6 +26,7 @@ const summaryOf = (clients: [number, number, number], users: [number, number, nu
   roles: { created: 0, updated: 0, unchanged: 0 },
   saml_service_providers: { created: sps[0], updated: sps[1], unchanged: sps[2] },
   identity_providers: { created: 0, updated: 0, unchanged: 0 },
+  organizations: { created: 0, updated: 0, unchanged: 0 },
   warnings,
 });
 
