@@ -15,6 +15,7 @@ const SCOPE_TEXT: Record<string, string> = {
   profile: 'See your name',
   email: 'See your email address',
   roles: 'See your roles',
+  organizations: 'See the organizations you belong to and your roles there',
   offline_access: 'Keep access while you are away',
 };
 

@@ -10,7 +10,7 @@ export function organizationRepository(manager: EntityManager): OrganizationStor
     findById: async (id) => (await orgs.findOneBy({ id })) ?? undefined,
     findBySlug: async (slug) => (await orgs.findOneBy({ slug })) ?? undefined,
     list: () => orgs.find({ order: { slug: 'ASC' } }),
-    save: async (fields) => orgs.save(fields),
+    save: async (fields) => (await orgs.findOneByOrFail({ id: (await orgs.save(fields)).id })), // as stored, timestamps included
     delete: async (id) => ((await orgs.delete({ id })).affected ?? 0) > 0,
     membership: async (organizationId, accountId) => (await members.findOneBy({ organizationId, accountId })) ?? undefined,
     members: (organizationId) => members.find({ where: { organizationId }, order: { createdAt: 'ASC' } }),
