@@ -1,4 +1,5 @@
 import { AppError } from '../app-error.ts';
+import { checkIfMatch } from '../admin/etag.ts';
 import type { Actor, RecordChange } from '../audit/changes.ts';
 import { normalizeEmail } from '../accounts/account.ts';
 import type { AccountStore } from '../accounts/account.ts';
@@ -63,9 +64,10 @@ export function createOrganizationService({ store, accounts, recordChange, mail,
       return org;
     },
 
-    /** Replaces the branding and policy (fields left out keep their value). */
-    async update(actor: Actor, ref: string, changes: Partial<OrganizationInput>): Promise<Organization> {
+    /** Replaces the branding and policy (fields left out keep their value); `ifMatch` as the admin API gives it. */
+    async update(actor: Actor, ref: string, changes: Partial<OrganizationInput>, ifMatch?: string): Promise<Organization> {
       const before = await get(ref);
+      checkIfMatch(ifMatch, before);
       const fields = parse({
         slug: before.slug, name: before.name, logo_url: before.logoUrl, primary_color: before.primaryColor,
         background_color: before.backgroundColor, require_mfa: before.requireMfa, ...changes,
@@ -77,8 +79,9 @@ export function createOrganizationService({ store, accounts, recordChange, mail,
       return after;
     },
 
-    async delete(actor: Actor, ref: string): Promise<void> {
+    async delete(actor: Actor, ref: string, ifMatch?: string): Promise<void> {
       const org = await get(ref);
+      checkIfMatch(ifMatch, org);
       await store.delete(org.id); // memberships and invitations go with it (ON DELETE CASCADE)
       await recordChange(actor, 'organization.delete', target(org), audited(org));
     },

@@ -1,11 +1,7 @@
-import os from 'node:os';
-import type { Actor } from '../../audit/changes.ts';
+import { cliActor as operator } from '../cli-actor.ts';
 import { parse, required, type Command } from '../command.ts';
 import { UsageError } from '../cli-error.ts';
 import { withCore } from '../with-core.ts';
-
-/** The operator at this terminal, as the audit log names them. */
-const operator = (): Actor => `cli:${os.userInfo().username}`;
 
 const memberFlags = { org: { type: 'string' }, email: { type: 'string' }, role: { type: 'string', multiple: true } } as const;
 
