@@ -74,6 +74,29 @@ describe('signing in for an organization', () => {
     expect((await oidc.refreshTokenGrant(rp, refreshed.refresh_token!)).claims()).toMatchObject({ org_id: acme.id });
   });
 
+  it('takes the organization in a pushed authorization request too (RFC 9126), and drops the claims once the member is removed', async () => {
+    const { core } = gatehouse.running;
+    const erin = { email: 'erin@example.com', password: PASSWORD };
+    await core.accounts.create({ ...erin, emailVerified: true });
+    await core.organizations.setMember('cli:test', 'acme', erin.email, ['viewer']);
+    const verifier = oidc.randomPKCECodeVerifier();
+    const url = await oidc.buildAuthorizationUrlWithPAR(rp, {
+      redirect_uri: REDIRECT_URI, scope: 'openid offline_access', prompt: 'consent', organization: 'acme',
+      code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
+    });
+    const browser = new Browser();
+    let page = await browser.follow(url.href, atCallback);
+    expect(page.body).toContain('Acme Corp');
+    page = await postForm(browser, page, '/login', erin, atCallback);
+    const tokens = await oidc.authorizationCodeGrant(rp, new URL(page.url), { pkceCodeVerifier: verifier });
+    expect(tokens.claims()).toMatchObject({ org_id: acme.id, org_roles: ['viewer'] });
+
+    await core.organizations.removeMember('cli:test', 'acme', erin.email);
+    const refreshed = await oidc.refreshTokenGrant(rp, tokens.refresh_token!);
+    expect(refreshed.claims()).not.toHaveProperty('org_id');
+    expect(await oidc.fetchUserInfo(rp, refreshed.access_token, refreshed.claims()!.sub)).not.toHaveProperty('org_id');
+  });
+
   it('refuses a person who is not a member with access_denied, and an unknown organization with invalid_request', async () => {
     const denied = await authorize(rp, BOB, { scope: 'openid', extra: { organization: 'acme' } });
     expect(denied.callback.searchParams.get('error')).toBe('access_denied');
