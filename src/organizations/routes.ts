@@ -1,4 +1,3 @@
-import crypto from 'node:crypto';
 import Router from '@koa/router';
 import { bodyParser } from '@koa/bodyparser';
 import type { Context } from 'koa';
@@ -9,7 +8,7 @@ import { formFields } from '../http/forms.ts';
 import { allowImagesFrom } from '../http/security-headers.ts';
 import type { Render } from '../http/views.ts';
 import { currentSession, type CurrentSession } from '../provider/current-session.ts';
-import { ownAuthorizationUrl } from '../provider/own-clients.ts';
+import { ownSignIn } from '../provider/own-sign-in.ts';
 import { brandingCss, brandingOf } from './branding.ts';
 import { isUuid } from './organization.ts';
 import type { OrganizationService } from './organization-service.ts';
@@ -43,6 +42,7 @@ export function createOrganizationRoutes({ provider, organizations, accounts, cs
     ctx.body = render(view, data);
   };
   const binding = (session: CurrentSession) => `invitation:${session.uid}`;
+  const signIn = ownSignIn({ client: 'invitation', issuer, cookie: STATE_COOKIE, path: '/invitations', again: 'Open the invitation link again.' });
 
   router.get('/assets/organizations/:id.css', async (ctx) => {
     const org = isUuid(ctx.params.id!) ? await organizations.find(ctx.params.id!) : undefined;
@@ -66,22 +66,10 @@ export function createOrganizationRoutes({ provider, organizations, accounts, cs
   // a sign-in as the invited address: an ordinary authorization request of a first-party client
   router.get('/invitations/sign-in', async (ctx) => {
     const token = typeof ctx.query.token === 'string' && TOKEN.test(ctx.query.token) ? ctx.query.token : undefined;
-    const invitation = await organizations.invitation(token);
-    const state = crypto.randomBytes(16).toString('base64url');
-    ctx.cookies.set(STATE_COOKIE, `${state}.${token}`, { signed: true, httpOnly: true, sameSite: 'lax', secure: ctx.secure, path: '/invitations', maxAge: 3600_000, overwrite: true });
-    ctx.redirect(ownAuthorizationUrl(issuer, 'invitation', state, { login_hint: invitation.email, prompt: 'login' }));
+    const invitation = await organizations.invitation(token); // the token is [\w-]{43}: safe in the path back
+    signIn.start(ctx, `/invitations/accept?token=${token}`, { login_hint: invitation.email, prompt: 'login' });
   });
-
-  router.get('/invitations/callback', async (ctx) => {
-    const [state, token] = (ctx.cookies.get(STATE_COOKIE, { signed: true }) ?? '').split('.');
-    const given = typeof ctx.query.state === 'string' ? ctx.query.state : '';
-    if (!state || !token || given.length !== state.length || !crypto.timingSafeEqual(Buffer.from(given), Buffer.from(state))) {
-      throw new AppError('invalid_state', 400, 'This sign-in did not start here. Open the invitation link again.');
-    }
-    ctx.cookies.set(STATE_COOKIE, '', { path: '/invitations', maxAge: 0 });
-    if (ctx.query.error) throw new AppError('sign_in_failed', 400, 'The sign-in did not complete. Open the invitation link again.');
-    ctx.redirect(`/invitations/accept?token=${encodeURIComponent(token)}`);
-  });
+  router.get('/invitations/callback', (ctx) => signIn.finish(ctx));
 
   router.post('/invitations/accept', form, async (ctx) => {
     const session = await currentSession(provider, ctx);
