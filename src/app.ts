@@ -154,7 +154,7 @@ export async function createCore(config: Config, mode: 'serve' | 'share', log: L
     const reloaded: (() => void)[] = [];
     const core: Core = {
       config, store, provider, accounts, clients, hasher, mailer, flows, mfa, risk: createRiskService(store.securityEvents, config.risk), emailSignIn, saml, federation: createFederation(store.upstreams, accounts), render, cookieKeys, metrics,
-      recordChange, organizations, admin: createAdminServices({ config, store, accounts, hasher, clients, registry, recordChange }),
+      recordChange, organizations, admin: createAdminServices({ config, store, accounts, hasher, clients, registry, organizations, recordChange }),
       get signingKeys() {
         return live.keys;
       },
@@ -241,7 +241,7 @@ export function createApp(core: Core, log: Logger): Koa {
     ...(config.metrics.port ? [] : [createMetricsRouter(core.metrics.registry, config.metrics.token)]),
   ];
   app.use(createAdminApi({
-    routes: adminRoutes(core.admin), issuer: config.issuer, onUnexpected: (err) => log.error({ err }, 'admin API error'),
+    routes: adminRoutes(core.admin, { production: config.production }), issuer: config.issuer, onUnexpected: (err) => log.error({ err }, 'admin API error'),
     authenticate: adminAuthenticator({ provider, issuer: config.issuer, findAccount: accounts.findById }),
   }));
   for (const router of routers) app.use(router.routes()).use(router.allowedMethods());

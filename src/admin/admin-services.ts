@@ -6,6 +6,7 @@ import type { Config } from '../config/config.ts';
 import { manageKeys } from '../keys/manage-keys.ts';
 import type { SpRegistry } from '../saml/sp-registry.ts';
 import type { Store } from '../store/open-store.ts';
+import type { OrganizationService } from '../organizations/organization-service.ts';
 import { auditQueries } from './audit-queries.ts';
 import { manageAccounts } from './manage-accounts.ts';
 import { manageClients } from './manage-clients.ts';
@@ -20,6 +21,7 @@ interface Parts {
   hasher: PasswordHasher;
   clients: ClientService;
   registry: SpRegistry;
+  organizations: OrganizationService;
   recordChange: RecordChange;
 }
 
@@ -27,7 +29,7 @@ interface Parts {
  * The operators' service layer: what the CLI, the admin API and the admin UI do, each change
  * checked against the caller's version (If-Match) and recorded in the audit log with its actor.
  */
-export function createAdminServices({ config, store, accounts, hasher, clients, registry, recordChange }: Parts) {
+export function createAdminServices({ config, store, accounts, hasher, clients, registry, organizations, recordChange }: Parts) {
   const transaction = store.transaction.bind(store);
   return {
     accounts: manageAccounts({ accounts, hasher, factors: store.factors, sessions: store.sessions, transaction, recordChange }),
@@ -37,6 +39,7 @@ export function createAdminServices({ config, store, accounts, hasher, clients, 
     roles: manageRoles({ roles: store.roles, recordChange }),
     keys: manageKeys({ config, announce: store.announceKeys, recordChange }),
     audit: auditQueries(store.audit),
+    organizations,
   };
 }
 

@@ -52,6 +52,7 @@ export function createOrganizationService({ store, accounts, recordChange, mail,
 
   return {
     find,
+    get,
     list: () => store.list(),
     /** Validates operator input (snake_case, as in the import file) without saving it. */
     validate: parse,

@@ -7,11 +7,13 @@ import { roleRoutes } from './role-routes.ts';
 import type { RouteSpec } from './route-spec.ts';
 import { samlSpRoutes } from './saml-sp-routes.ts';
 import { upstreamRoutes } from './upstream-routes.ts';
+import { organizationRoutes } from './organization-routes.ts';
 
 /** The admin API's route table, in the order the OpenAPI document lists it. */
-export const adminRoutes = (admin: AdminServices): RouteSpec[] => [
+export const adminRoutes = (admin: AdminServices, { production }: { production: boolean }): RouteSpec[] => [
   ...accountRoutes(admin.accounts),
   ...roleRoutes(admin.roles),
+  ...organizationRoutes(admin.organizations, production),
   ...clientRoutes(admin.clients),
   ...samlSpRoutes(admin.serviceProviders),
   ...upstreamRoutes(admin.upstreams),

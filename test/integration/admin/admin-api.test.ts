@@ -269,6 +269,29 @@ describe('admin API: clients, roles, SAML SPs, upstreams, keys', () => {
     expect((await call('DELETE', '/identity-providers/corp')).status).toBe(204);
   });
 
+  it('manages organizations, their members and invitations, with ETags', async () => {
+    const created = await call('POST', '/organizations', { body: { slug: 'acme', name: 'Acme', primary_color: '#112233', require_mfa: true } });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ slug: 'acme', name: 'Acme', primary_color: '#112233', require_mfa: true });
+    const etag = (await call('GET', '/organizations/acme')).headers.get('etag')!;
+    expect((await call('GET', `/organizations/${created.body.id}`)).headers.get('etag')).toBe(etag);
+    expect((await call('PATCH', '/organizations/acme', { body: { name: 'Acme Corp' }, ifMatch: etag })).body).toMatchObject({ name: 'Acme Corp' });
+    expect((await call('PATCH', '/organizations/acme', { body: { name: 'Stale' }, ifMatch: etag })).status).toBe(412);
+    expect((await call('PATCH', '/organizations/acme', { body: { primary_color: 'red;}' }, ifMatch: '*' })).body.error_description).toMatch(/^body\.primary_color: /);
+    expect((await call('POST', '/organizations', { body: { slug: 'acme', name: 'Again' } })).status).toBe(409);
+
+    await call('POST', '/accounts', { body: { email: 'member@example.com' } });
+    const member = await call('PUT', '/organizations/acme/members', { body: { email: 'member@example.com', roles: ['owner'] } });
+    expect(member.body).toMatchObject({ roles: ['owner'] });
+    expect((await call('GET', '/organizations/acme/members')).body.items).toEqual([expect.objectContaining({ account_id: member.body.account_id, roles: ['owner'] })]);
+    expect((await call('PUT', '/organizations/acme/members', { body: { email: 'nobody@example.com' } })).status).toBe(404);
+    expect((await call('POST', '/organizations/acme/invitations', { body: { email: 'new@example.com', roles: ['viewer'] } })).status).toBe(202);
+    expect((await call('DELETE', `/organizations/acme/members/${encodeURIComponent('member@example.com')}`)).status).toBe(204);
+    expect((await call('GET', '/organizations/acme/members')).body.items).toEqual([]);
+    expect((await call('DELETE', '/organizations/acme')).status).toBe(204);
+    expect((await call('GET', '/organizations/acme')).status).toBe(404);
+  });
+
   it('lists and rotates the signing keys without their private parts', async () => {
     const before = (await call('GET', '/signing-keys')).body.items as { kid: string; state: string }[];
     expect(JSON.stringify(before)).not.toMatch(/"d"/);
