@@ -2,9 +2,10 @@ import type { AuditStore } from './audit-log.ts';
 
 /**
  * Who made an admin change: a person with the admin role (`account:<id>`), an automation client
- * with an admin-scoped token (`client:<client_id>`), or an operator at the CLI (`cli:<os user>`).
+ * with an admin-scoped token (`client:<client_id>`), an operator at the CLI (`cli:<os user>`), or
+ * Gatehouse itself (`system:import` for GATEHOUSE_IMPORT at start).
  */
-export type Actor = `account:${string}` | `client:${string}` | `cli:${string}`;
+export type Actor = `account:${string}` | `client:${string}` | `cli:${string}` | `system:${string}`;
 
 /** What changed: the object, and its fields before and after (only those that differ). */
 export interface ChangeDetail {

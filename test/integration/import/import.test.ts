@@ -105,6 +105,18 @@ describe('import file', () => {
     expect(await signIn(ALICE)).toBe(ALICE.email);
   });
 
+  it('audits what each import changed, as who applied it, without a secret', async () => {
+    const imports = await core.store.audit.query({ actor: 'system:import', order: 'asc', limit: 100 });
+    expect(imports.map((e) => `${e.action} ${(e.detail.target as { id: string }).id}`)).toEqual(expect.arrayContaining([
+      `admin.client.create ${WEB_APP.id}`, 'admin.client.create reporting-job', `admin.account.create ${ALICE.email}`, `admin.client.update ${WEB_APP.id}`,
+    ]));
+    const rename = imports.find((e) => e.action === 'admin.account.update')!;
+    expect(rename.detail).toMatchObject({ before: { name: 'Alice Example' }, after: { name: 'Alice Renamed' } });
+    expect(JSON.stringify(imports)).not.toMatch(/\$argon2id|client_secret":"(?!\[redacted\])/);
+    // nothing for the entries the second, identical, import left unchanged
+    expect(imports.filter((e) => e.action.endsWith('.create'))).toHaveLength(3);
+  });
+
   it('applies nothing when one client is bad, and names the entry and field', async () => {
     const before = await rows();
     const problems = await problemsOf(applyImportFile(core, fixture('one-bad-client.yaml'), { dryRun: false }));
