@@ -59,6 +59,7 @@ import { adminAuthenticator } from './admin/api/auth.ts';
 import { createAdminUiRouter } from './admin/ui/routes.ts';
 import { createOrganizationService, type OrganizationService } from './organizations/organization-service.ts';
 import { createOrganizationRoutes } from './organizations/routes.ts';
+import { createWebhookService, type WebhookService } from './webhooks/webhook-service.ts';
 
 /** Storage, keys, the authorization server and the services: everything but HTTP. */
 export interface Core {
@@ -87,6 +88,7 @@ export interface Core {
   admin: AdminServices;
   /** Organizations (multi-tenancy): branding, policy, memberships, invitations. */
   organizations: OrganizationService;
+  webhooks: WebhookService;
   /** Runs after the signing keys were reloaded (a rotation somewhere). */
   afterKeysReload(fn: () => void): void;
   close(): Promise<void>;
@@ -155,6 +157,7 @@ export async function createCore(config: Config, mode: 'serve' | 'share', log: L
     const core: Core = {
       config, store, provider, accounts, clients, hasher, mailer, flows, mfa, risk: createRiskService(store.securityEvents, config.risk), emailSignIn, saml, federation: createFederation(store.upstreams, accounts), render, cookieKeys, metrics,
       recordChange, organizations, admin: createAdminServices({ config, store, accounts, hasher, clients, registry, organizations, recordChange }),
+      webhooks: createWebhookService({ store: store.webhooks, recordChange, production: config.production }),
       get signingKeys() {
         return live.keys;
       },

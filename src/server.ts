@@ -4,6 +4,8 @@ import Koa from 'koa';
 import type { Logger } from 'pino';
 import { createApp, createCore, type Core } from './app.ts';
 import { checkpointLatest } from './audit/checkpoints.ts';
+import { pruneAuditLog } from './audit/retention.ts';
+import { startDeliveryWorker } from './webhooks/delivery-worker.ts';
 import { ConfigError, loadConfig } from './config/load.ts';
 import type { Config } from './config/config.ts';
 import { applyImportFile } from './import/apply-import.ts';
@@ -35,9 +37,16 @@ export async function startServer(config: Config, log: Logger): Promise<Running>
       : undefined;
     const purge = setInterval(() => core.store.purgeExpired().catch((err) => log.warn({ err }, 'purge failed')), PURGE_EVERY_MS);
     purge.unref();
-    // the audit chain's newest row, signed now and then (nodes racing here sign the same row; harmless)
-    const checkpoint = setInterval(() => checkpointLatest(core.store.audit, core.signingKeys).catch((err: unknown) => log.warn({ err }, 'audit checkpoint failed')), CHECKPOINT_EVERY_MS);
+    // the audit chain's newest row, signed now and then (nodes racing here sign the same row; harmless);
+    // then rows past their retention go, up to a signed checkpoint
+    const retention = config.audit.retentionDays;
+    const checkpoint = setInterval(() => checkpointLatest(core.store.audit, core.signingKeys)
+      .then(() => retention && pruneAuditLog(core.store.audit, retention))
+      .catch((err: unknown) => log.warn({ err }, 'audit checkpoint or pruning failed')), CHECKPOINT_EVERY_MS);
     checkpoint.unref();
+    const webhooks = startDeliveryWorker({
+      store: core.store.webhooks, settings: config.webhooks, log, onOutcome: (outcome) => core.metrics.webhookDeliveries.inc({ outcome }),
+    });
     const { port } = server.address() as AddressInfo;
     return {
       url: `http://${config.host}:${port}`,
@@ -55,6 +64,7 @@ export async function startServer(config: Config, log: Logger): Promise<Running>
         await closed;
         clearInterval(sweep);
         clearTimeout(force);
+        await webhooks.stop();
         await core.close();
       },
     };

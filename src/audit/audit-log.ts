@@ -11,6 +11,12 @@ export interface AuditStore {
   query(filter: AuditFilter): Promise<AuditRow[]>;
   saveCheckpoint(checkpoint: AuditCheckpoint): Promise<void>;
   checkpoints(): Promise<AuditCheckpoint[]>;
+  /** The signed checkpoint the kept chain starts after, once rows were pruned. */
+  anchor(): Promise<AuditCheckpoint | undefined>;
+  /** The newest row written before this time. */
+  lastSeqBefore(before: Date): Promise<number | undefined>;
+  /** Deletes every row up to a signed checkpoint, which becomes the anchor; answers how many rows went. */
+  prune(anchor: AuditCheckpoint): Promise<number>;
 }
 
 export interface AuditFilter {
@@ -33,9 +39,13 @@ export interface AuditCheckpoint {
   signature: string;
 }
 
-/** Verifies the whole chain a page at a time; answers how much held, or the first row that does not. */
+/**
+ * Verifies the kept chain a page at a time, from the anchor (after a prune) or from the genesis
+ * hash; answers how much held, or the first row that does not.
+ */
 export async function verifyAuditLog(store: AuditStore, pageSize = 1000): Promise<{ ok: true; rows: number; lastHash: string } | ({ ok: false } & ChainProblem)> {
-  let anchor = { seq: 0, hash: GENESIS };
+  const pruned = await store.anchor();
+  let anchor = pruned ? { seq: pruned.seq, hash: pruned.hash } : { seq: 0, hash: GENESIS };
   let rows = 0;
   for (;;) {
     const page = await store.read(anchor.seq + 1, pageSize);

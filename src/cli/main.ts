@@ -11,6 +11,7 @@ import { samlCommand } from './commands/saml.ts';
 import { idpCommand } from './commands/idp.ts';
 import { auditCommand } from './commands/audit.ts';
 import { orgCommand } from './commands/org.ts';
+import { webhookCommand } from './commands/webhook.ts';
 import type { Command } from './command.ts';
 
 const COMMANDS: Record<string, Command> = {
@@ -25,6 +26,7 @@ const COMMANDS: Record<string, Command> = {
   idp: idpCommand,
   audit: auditCommand,
   org: orgCommand,
+  webhook: webhookCommand,
 };
 
 const USAGE = `usage: gatehouse <command>
@@ -58,6 +60,8 @@ const USAGE = `usage: gatehouse <command>
   org add-member|invite --org SLUG --email E [--role R]...   (invite mails a single-use link)
   org remove-member --org SLUG --email E
   audit verify                            check the audit log's hash chain; names the first row that does not hold
+  webhook add --url U --event E... [--description D]   subscribe to audit events (E: sign_in, admin.*, *)
+  webhook list | remove ID | rotate-secret ID | enable ID | disable ID
 
 Settings come from the environment (see README).`;
 

@@ -62,6 +62,8 @@ export interface Config {
   signIn: { registration: boolean; emailCode: boolean; magicLink: boolean; emailTokenTtl: number; emailCodeTtl: number };
   risk: { weights: Partial<Record<RiskSignalName, number>>; mfaAt: number; denyAt: number };
   saml: { entityId: string; certFile: string; keyFile: string; nextCertFile?: string; requireSignedRequests: boolean };
+  audit: { retentionDays?: number };
+  webhooks: { timeoutMs: number; pollMs: number; backoffMinMs: number; backoffMaxMs: number; retentionDays: number };
 }
 
 export type RiskSignalName = 'new_device' | 'new_network' | 'account_failures' | 'ip_failures' | 'unusual_hour' | 'new_user_agent';
@@ -123,6 +125,11 @@ export function toConfig(s: Settings, cwd: string): Config {
     },
     risk: { weights: s.RISK_WEIGHTS ?? {}, mfaAt: s.RISK_MFA_SCORE, denyAt: s.RISK_DENY_SCORE },
     saml: samlSettings(s, cwd, issuer, production, dataDir),
+    audit: { retentionDays: s.AUDIT_RETENTION_DAYS },
+    webhooks: {
+      timeoutMs: s.WEBHOOK_TIMEOUT_MS, pollMs: s.WEBHOOK_POLL_MS, backoffMinMs: s.WEBHOOK_BACKOFF_MIN_MS,
+      backoffMaxMs: s.WEBHOOK_BACKOFF_MAX_SECONDS * 1000, retentionDays: s.WEBHOOK_RETENTION_DAYS,
+    },
   };
 }
 

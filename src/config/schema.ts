@@ -122,6 +122,14 @@ export const settings = z.object({
   SAML_REQUIRE_SIGNED_REQUESTS: bool.default(false).describe('refuse unsigned SAML AuthnRequests from every service provider'),
   PASSWORD_HASH_QUEUE: int(0, 10000).default(32)
     .describe('sign-ins that may wait for a password hash slot before answering 429'),
+  AUDIT_RETENTION_DAYS: int(1, 36500).optional()
+    .describe('delete audit entries older than this many days, up to a signed checkpoint that stays as the anchor; unset keeps them forever'),
+  WEBHOOK_TIMEOUT_MS: int(100, 60000).default(10000).describe('bound of one webhook delivery attempt, milliseconds'),
+  WEBHOOK_POLL_MS: int(10, 60000).default(1000).describe('how often each node looks for due webhook deliveries, milliseconds'),
+  WEBHOOK_BACKOFF_MIN_MS: int(10, 3600000).default(5000)
+    .describe('delay before retrying a failed webhook delivery, milliseconds; doubles with each failure (with jitter)'),
+  WEBHOOK_BACKOFF_MAX_SECONDS: int(1, 86400).default(3600).describe('longest delay between webhook delivery retries, seconds'),
+  WEBHOOK_RETENTION_DAYS: int(1, 3650).default(7).describe('delivered webhook events are kept this many days'),
 });
 
 export type Settings = z.infer<typeof settings>;

@@ -28,6 +28,9 @@ export function createMetrics(poolStats: () => PoolStats) {
     rateLimited: new Counter({
       name: 'gatehouse_rate_limit_refusals_total', help: 'Requests refused by a rate limit, lockout or the hashing queue', labelNames: ['limit'], registers,
     }),
+    webhookDeliveries: new Counter({
+      name: 'gatehouse_webhook_deliveries_total', help: 'Webhook delivery attempts by outcome (delivered, failed)', labelNames: ['outcome'], registers,
+    }),
     storeLatency: new Histogram({
       name: 'gatehouse_store_call_duration_seconds', help: 'PostgreSQL and Redis call latency', labelNames: ['backend', 'operation'],
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1], registers,

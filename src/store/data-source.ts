@@ -9,7 +9,8 @@ import { SingleUseEntity } from './entities/single-use.ts';
 import { SamlServiceProviderEntity } from './entities/saml-service-provider.ts';
 import { SamlParticipantEntity } from './entities/saml-participant.ts';
 import { FederatedIdentityEntity, UpstreamEntity } from './entities/upstream.ts';
-import { AuditCheckpointEntity, AuditEventEntity } from './entities/audit-event.ts';
+import { AuditAnchorEntity, AuditCheckpointEntity, AuditEventEntity } from './entities/audit-event.ts';
+import { WebhookDeliveryEntity, WebhookSubscriptionEntity } from './entities/webhook.ts';
 import { RoleEntity } from './entities/role.ts';
 import { InvitationEntity, MembershipEntity, OrganizationEntity } from './entities/organization.ts';
 import { Initial1764000000000 } from './migrations/1764000000000-initial.ts';
@@ -19,9 +20,10 @@ import { Federation1764300000000 } from './migrations/1764300000000-federation.t
 import { Audit1764400000000 } from './migrations/1764400000000-audit.ts';
 import { Roles1764500000000 } from './migrations/1764500000000-roles.ts';
 import { Organizations1764600000000 } from './migrations/1764600000000-organizations.ts';
+import { Webhooks1764700000000 } from './migrations/1764700000000-webhooks.ts';
 
-export const entities = [AccountEntity, ClientEntity, OidcModelEntity, FactorEntity, SecurityEventEntity, SingleUseEntity, AccountSessionEntity, SamlServiceProviderEntity, SamlParticipantEntity, UpstreamEntity, FederatedIdentityEntity, AuditEventEntity, AuditCheckpointEntity, RoleEntity, OrganizationEntity, MembershipEntity, InvitationEntity];
-export const migrations = [Initial1764000000000, Accounts1764100000000, Saml1764200000000, Federation1764300000000, Audit1764400000000, Roles1764500000000, Organizations1764600000000];
+export const entities = [AccountEntity, ClientEntity, OidcModelEntity, FactorEntity, SecurityEventEntity, SingleUseEntity, AccountSessionEntity, SamlServiceProviderEntity, SamlParticipantEntity, UpstreamEntity, FederatedIdentityEntity, AuditEventEntity, AuditCheckpointEntity, RoleEntity, OrganizationEntity, MembershipEntity, InvitationEntity, AuditAnchorEntity, WebhookSubscriptionEntity, WebhookDeliveryEntity];
+export const migrations = [Initial1764000000000, Accounts1764100000000, Saml1764200000000, Federation1764300000000, Audit1764400000000, Roles1764500000000, Organizations1764600000000, Webhooks1764700000000];
 
 /** The one DataSource definition; the schema only ever changes through migrations. */
 export function createDataSource(url: string): DataSource {

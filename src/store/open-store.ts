@@ -21,6 +21,8 @@ import type { RoleStore } from '../accounts/roles.ts';
 import { roleRepository } from './role-repository.ts';
 import type { OrganizationStore } from '../organizations/organization.ts';
 import { organizationRepository } from './organization-repository.ts';
+import type { WebhookStore } from '../webhooks/webhook.ts';
+import { webhookRepository } from './webhook-repository.ts';
 import { accountSessionIndex } from './account-session-index.ts';
 import { factorRepository } from './factor-repository.ts';
 import { securityEventRepository } from './security-event-repository.ts';
@@ -57,6 +59,7 @@ export interface Store extends Repositories {
   singleUse: SingleUseStore;
   samlParticipants: ParticipantStore;
   audit: AuditStore;
+  webhooks: WebhookStore;
   /** oidc-provider's adapter factory: Redis when configured, else PostgreSQL; clients always from PostgreSQL. */
   adapter: (model: string) => Adapter;
   limiters: LimiterFactory;
@@ -144,6 +147,7 @@ function storeOn({ dataSource, redis, prefix, feed, observe, embedded }: Parts):
     factors: postgres(factorRepository(dataSource.manager), 'factors'),
     securityEvents: auditedEvents(postgres(securityEventRepository(dataSource.manager), 'security_events'), audit),
     audit,
+    webhooks: postgres(webhookRepository(dataSource), 'webhooks'),
     sessions: sessions.store,
     samlParticipants: postgres(samlParticipantRepository(dataSource.manager), 'saml_participants'),
     singleUse: redis ? instrument(redisSingleUse(redis, prefix), 'redis', 'single_use', observe) : postgres(postgresSingleUse(dataSource), 'single_use'),

@@ -36,3 +36,18 @@ export const AuditCheckpointEntity = new EntitySchema<AuditCheckpointRow>({
     createdAt: { name: 'created_at', type: 'timestamptz', createDate: true },
   },
 });
+
+/**
+ * Where the kept chain starts once old rows were pruned: a signed checkpoint of the last pruned
+ * row. Verification starts from its hash; without one, from the genesis hash at seq 0.
+ */
+export const AuditAnchorEntity = new EntitySchema<AuditCheckpointRow>({
+  name: 'AuditAnchor',
+  tableName: 'audit_anchor',
+  columns: {
+    seq: { type: 'bigint', primary: true, transformer: { to: (v: number) => v, from: (v: string) => Number(v) } },
+    hash: { type: 'char', length: 64 },
+    signature: { type: 'text' },
+    createdAt: { name: 'created_at', type: 'timestamptz', createDate: true },
+  },
+});
