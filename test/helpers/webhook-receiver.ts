@@ -2,6 +2,13 @@ import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+const open = new Set<() => Promise<void>>();
+
+/** Closes every receiver still open (for afterAll, so a failed test leaves no server behind). */
+export const closeReceivers = async () => {
+  for (const close of open) await close();
+};
+
 export interface Received { id: string; type: string; seq: number; body: Record<string, unknown> }
 
 /**
@@ -58,13 +65,17 @@ export async function startReceiver(secret = '') {
     })());
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const close = () => new Promise<void>((resolve) => {
+    open.delete(close);
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+  open.add(close);
   return {
     state,
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    /** Stops listening and drops every connection (closing twice is harmless). */
+    close,
   };
 }
 

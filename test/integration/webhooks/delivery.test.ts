@@ -3,7 +3,7 @@ import { createWebhookService } from '../../../src/webhooks/webhook-service.ts';
 import { startGatehouse, type TestGatehouse } from '../../helpers/gatehouse.ts';
 import { authorize, discover } from '../../helpers/relying-party.ts';
 import { ALICE, seedWebApp, WEB_APP } from '../../helpers/seed.ts';
-import { startReceiver, until } from '../../helpers/webhook-receiver.ts';
+import { closeReceivers, startReceiver, until } from '../../helpers/webhook-receiver.ts';
 
 // fast polling and short backoff, so a test waits for conditions, not for fixed time
 const FAST = { WEBHOOK_POLL_MS: '25', WEBHOOK_BACKOFF_MIN_MS: '20', WEBHOOK_BACKOFF_MAX_SECONDS: '1', WEBHOOK_TIMEOUT_MS: '500' };
@@ -19,6 +19,7 @@ describe('webhooks', () => {
     await db.connect();
   }, 60_000);
   afterAll(async () => {
+    await closeReceivers();
     await db.end();
     await gh.close();
   });

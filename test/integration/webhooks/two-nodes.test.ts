@@ -1,7 +1,7 @@
 import { startGatehouse, type TestGatehouse } from '../../helpers/gatehouse.ts';
 import { freshDatabaseUrl } from '../../helpers/database.ts';
 import { gatehouseCli } from '../../helpers/cli.ts';
-import { startReceiver, until } from '../../helpers/webhook-receiver.ts';
+import { closeReceivers, startReceiver, until } from '../../helpers/webhook-receiver.ts';
 
 const FAST = { WEBHOOK_POLL_MS: '10', WEBHOOK_BACKOFF_MIN_MS: '20', WEBHOOK_BACKOFF_MAX_SECONDS: '1' };
 
@@ -10,24 +10,28 @@ describe('webhooks on two nodes', () => {
   let a: TestGatehouse;
   let b: TestGatehouse;
   let env: Record<string, string>;
+  let receiver: Awaited<ReturnType<typeof startReceiver>>;
 
   beforeAll(async () => {
     env = { ...FAST, DATABASE_URL: await freshDatabaseUrl() };
     a = await startGatehouse({ env });
     b = await startGatehouse({ env: { ...env, GATEHOUSE_DATA_DIR: a.running.core.config.dataDir } });
+    receiver = await startReceiver();
   }, 60_000);
   afterAll(async () => {
+    await closeReceivers();
     await a.close();
     await b.close();
   });
 
   it('do not deliver an event twice, and keep each subscription in order', async () => {
-    const receiver = await startReceiver();
     receiver.state.delayMs = 5; // both nodes poll while a delivery is in flight
+    receiver.state.status = 503; // until the secret is known
     const created = await gatehouseCli(['webhook', 'add', '--url', receiver.url, '--event', 'sign_in_failed', '--event', 'admin.*'], { ...env, GATEHOUSE_DATA_DIR: a.running.core.config.dataDir });
     expect(created).toMatchObject({ code: 0, stderr: '' });
     const [, id, secret] = /^created webhook ([0-9a-f-]{36})\nsecret: (whsec_\S+)\n\(shown once; store it now\)\n$/.exec(created.stdout)!;
     receiver.state.secret = secret!;
+    receiver.state.status = 204;
     // events written by both nodes, interleaved
     for (let i = 0; i < 20; i++) {
       const node = i % 2 ? a : b;
@@ -48,6 +52,5 @@ describe('webhooks on two nodes', () => {
     expect(await gatehouseCli(['webhook', 'remove', id!], env)).toMatchObject({ code: 1, stderr: `gatehouse: no webhook with id "${id}"\n` });
     const actions = (await a.running.core.store.audit.read(1, 1000)).filter((r) => r.action.startsWith('admin.webhook.')).map((r) => [r.action, r.actor]);
     expect(actions).toEqual([['admin.webhook.create', expect.stringMatching(/^cli:/)], ['admin.webhook.rotate_secret', expect.stringMatching(/^cli:/)], ['admin.webhook.delete', expect.stringMatching(/^cli:/)]]);
-    await receiver.close();
   }, 60_000);
 });
