@@ -60,6 +60,7 @@ import { createAdminUiRouter } from './admin/ui/routes.ts';
 import { createOrganizationService, type OrganizationService } from './organizations/organization-service.ts';
 import { createOrganizationRoutes } from './organizations/routes.ts';
 import { createWebhookService, type WebhookService } from './webhooks/webhook-service.ts';
+import { auditProviderEvents } from './audit/provider-events.ts';
 
 /** Storage, keys, the authorization server and the services: everything but HTTP. */
 export interface Core {
@@ -263,6 +264,7 @@ export function createApp(core: Core, log: Logger): Koa {
   provider.on('grant.success', (ctx) => core.metrics.tokens.inc({ grant_type: String(ctx.oidc.params?.grant_type ?? 'unknown') }));
   // every token exchange is an event operators can follow (RFC 8693 §5)
   (provider as unknown as EventEmitter).on(TOKEN_EXCHANGE_EVENT, (exchange: object) => log.info({ event: 'token_exchange', ...exchange }, 'token exchanged'));
+  auditProviderEvents({ provider, events: core.store.securityEvents, audit: core.store.audit, log, tokenExchangeEvent: TOKEN_EXCHANGE_EVENT });
   app.use(mount(provider));
   return app;
 }

@@ -28,6 +28,9 @@ export function createAccountService({ store, hasher, limiters, limits }: Accoun
     page: (query: Parameters<AccountStore['page']>[0]) => store.page(query),
     update: (id: string, fields: Partial<AccountFields>) => store.update(id, fields),
 
+    /** Whether failed sign-ins have locked this email for now. */
+    lockedOut: async (email: string) => (await failures.blockedFor(normalizeEmail(email))) > 0,
+
     /**
      * Checks an email and password. Unknown emails and wrong passwords cost the same and get the
      * same answer (OWASP ASVS V2.2); failures lock the email, known or not, for a while.

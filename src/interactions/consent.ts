@@ -29,6 +29,15 @@ export function requestedAccess(interaction: Interaction): string[] {
   return [...new Set([...oidc, ...claims, ...resources])];
 }
 
+/** What a consent granted, for the audit log: the client and the scopes, claims and resource scopes it was missing. */
+export function consentDetail(interaction: Interaction): Record<string, unknown> {
+  const details = interaction.prompt.details as ConsentDetails;
+  return {
+    clientId: interaction.params.client_id, scopes: details.missingOIDCScope ?? [], claims: details.missingOIDCClaims ?? [],
+    resourceScopes: details.missingResourceScopes ?? {},
+  };
+}
+
 /** Records the user's consent: a grant of what was asked, added to any existing one. */
 export async function grantConsent(provider: Provider, interaction: Interaction): Promise<InteractionResults> {
   const { accountId } = interaction.session!;

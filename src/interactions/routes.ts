@@ -7,7 +7,7 @@ import type { AccountService } from '../accounts/account-service.ts';
 import type { EmailSignIn } from '../accounts/email-sign-in.ts';
 import type { Federation } from '../federation/federation-service.ts';
 import { refusal } from '../http/forms.ts';
-import { grantConsent, requestedAccess } from './consent.ts';
+import { consentDetail, grantConsent, requestedAccess } from './consent.ts';
 import { interactionPages, interactionRouter, seeOther, type PagesDeps } from './pages.ts';
 import { createPasswordlessRouter } from './passwordless-routes.ts';
 import { createSecondFactorRouter } from './second-factor-routes.ts';
@@ -80,7 +80,14 @@ function createLoginRouter({ provider, accounts, signIn, federation, onSignIn, p
       const account = await accounts.authenticate(email, password, ctx.ip);
       seeOther(ctx, await signIn.firstFactorDone(ctx, interaction, account.id, ['pwd'], 'password')); // RFC 8176 amr
     } catch (error) {
-      if (error instanceof AppError && error.code === 'invalid_credentials') await signIn.failed(ctx, (await accounts.findByEmail(email))?.id ?? null, error.code);
+      const code = error instanceof AppError ? error.code : undefined;
+      const accountId = code === 'invalid_credentials' || code === 'account_locked' || code === 'account_disabled' ? (await accounts.findByEmail(email))?.id ?? null : null;
+      if (code === 'invalid_credentials') {
+        await signIn.failed(ctx, accountId, code);
+        // this failure reached the threshold: the email is locked from now on
+        if (await accounts.lockedOut(email)) await signIn.event(ctx, accountId, 'lockout', { reason: 'failed_sign_ins' });
+      }
+      if (code === 'account_locked' || code === 'account_disabled') await signIn.event(ctx, accountId, 'sign_in_refused', { reason: code });
       if (error instanceof AppError && error.code !== 'sign_in_refused') onSignIn('password', error.code);
       await pages.loginPage(ctx, interaction, { error: refusal(ctx, error), email });
     }
@@ -95,7 +102,9 @@ function createLoginRouter({ provider, accounts, signIn, federation, onSignIn, p
   router.post('/consent', form, async (ctx) => {
     const interaction = await pages.posted(ctx);
     pages.atStep(interaction, 'consent');
-    await finish(ctx, await grantConsent(provider, interaction));
+    const result = await grantConsent(provider, interaction);
+    await signIn.event(ctx, interaction.session!.accountId, 'consent', consentDetail(interaction));
+    await finish(ctx, result);
   });
 
   router.get('/abort', async (ctx) => {

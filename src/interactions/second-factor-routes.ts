@@ -33,7 +33,10 @@ export function createSecondFactorRouter({ accounts, mfa, signIn, onSignIn, page
       const amr = await mfa.verify(method, state.accountId, field('code'), interaction.uid);
       seeOther(ctx, await signIn.secondFactorDone(ctx, interaction, state, amr, method));
     } catch (error) {
-      if (error instanceof AppError) onSignIn(method, error.code);
+      if (error instanceof AppError) {
+        onSignIn(method, error.code);
+        await signIn.event(ctx, state.accountId, 'mfa_failed', { method, reason: error.code });
+      }
       await pages.mfaPage(ctx, interaction, state, { error: refusal(ctx, error), method });
     }
   });

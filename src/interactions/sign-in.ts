@@ -110,6 +110,11 @@ export function createSignIn({ provider, mfa, risk, events, pending, organizatio
       return complete(ctx, interaction, state.accountId, amr, `${state.method}+${method}`);
     },
 
+    /** Another event of the interaction (consent, a refusal, a lockout, a failed second factor), with where it came from. */
+    event: (ctx: Context, accountId: string | null, kind: string, detail: Record<string, unknown>) => events.record({
+      accountId, kind, ip: ctx.ip, userAgent: ctx.get('user-agent') || null, deviceId: attempt(ctx).deviceId ?? null, detail,
+    }),
+
     /** A failed first factor, kept for the risk engine (failures per account and per IP). */
     failed: (ctx: Context, accountId: string | null, reason: string) => events.record({
       accountId, kind: 'sign_in_failed', ip: ctx.ip, userAgent: ctx.get('user-agent') || null, deviceId: attempt(ctx).deviceId ?? null, detail: { reason },
