@@ -25,10 +25,10 @@ const BATCH = 20;
 const LEASE_MARGIN_MS = 30_000;
 const PURGE_EVERY_MS = 10 * 60_000;
 
-/** Exponential backoff with jitter (half fixed, half random), capped. */
+/** Exponential backoff (minMs, doubling per failure) with jitter (×0.5 to ×1.5), kept between minMs and maxMs. */
 export function retryDelay(failures: number, minMs: number, maxMs: number, random = Math.random): number {
-  const ceiling = Math.min(maxMs, minMs * 2 ** Math.min(failures, 30));
-  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+  const base = Math.min(maxMs, minMs * 2 ** Math.min(failures, 30));
+  return Math.round(Math.min(maxMs, Math.max(minMs, base * (0.5 + random()))));
 }
 
 /** Why an attempt failed, in words safe to keep: a status or a network reason, never a body. */
