@@ -25,16 +25,18 @@ export interface AuditCheckpointRow {
   createdAt: Date;
 }
 
+const checkpointColumns = {
+  seq: { type: 'bigint', primary: true, transformer: { to: (v: number) => v, from: (v: string) => Number(v) } },
+  hash: { type: 'char', length: 64 },
+  signature: { type: 'text' },
+  createdAt: { name: 'created_at', type: 'timestamptz', createDate: true },
+} as const;
+
 /** Signed checkpoints of the chain: a rewrite of everything before one no longer verifies. */
 export const AuditCheckpointEntity = new EntitySchema<AuditCheckpointRow>({
   name: 'AuditCheckpoint',
   tableName: 'audit_checkpoints',
-  columns: {
-    seq: { type: 'bigint', primary: true, transformer: { to: (v: number) => v, from: (v: string) => Number(v) } },
-    hash: { type: 'char', length: 64 },
-    signature: { type: 'text' },
-    createdAt: { name: 'created_at', type: 'timestamptz', createDate: true },
-  },
+  columns: checkpointColumns,
 });
 
 /**
@@ -44,10 +46,5 @@ export const AuditCheckpointEntity = new EntitySchema<AuditCheckpointRow>({
 export const AuditAnchorEntity = new EntitySchema<AuditCheckpointRow>({
   name: 'AuditAnchor',
   tableName: 'audit_anchor',
-  columns: {
-    seq: { type: 'bigint', primary: true, transformer: { to: (v: number) => v, from: (v: string) => Number(v) } },
-    hash: { type: 'char', length: 64 },
-    signature: { type: 'text' },
-    createdAt: { name: 'created_at', type: 'timestamptz', createDate: true },
-  },
+  columns: checkpointColumns,
 });
