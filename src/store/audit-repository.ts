@@ -21,7 +21,7 @@ export function auditRepository(dataSource: DataSource): AuditStore {
       // the webhook outbox, in the same transaction: an event is never acknowledged without its deliveries
       const payload: WebhookPayload = { type: row.action, timestamp: row.at.toISOString(), data: { seq: row.seq, actor: row.actor, detail: row.detail } };
       await manager.query(`INSERT INTO webhook_deliveries (subscription_id, audit_seq, payload, next_attempt_at)
-        SELECT id, $1, $2::jsonb, now() FROM webhook_subscriptions WHERE enabled AND events && $3::text[]`, [row.seq, JSON.stringify(payload), patternsFor(row.action)]);
+        SELECT id, $1, $2::jsonb, now() FROM webhook_subscriptions WHERE enabled AND events ?| $3::text[]`, [row.seq, JSON.stringify(payload), patternsFor(row.action)]);
       return stored;
     }),
     last: async () => (await dataSource.getRepository(AuditEventEntity).find({ order: { seq: 'DESC' }, take: 1 }))[0],

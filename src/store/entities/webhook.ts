@@ -13,7 +13,8 @@ export const WebhookSubscriptionEntity = new EntitySchema<WebhookSubscriptionRow
   columns: {
     id: { type: 'uuid', primary: true, generated: 'uuid' },
     url: { type: 'varchar', length: 2048 },
-    events: { type: 'text', array: true },
+    // jsonb, not text[]: matched with ?| (TypeORM's schema reader trips over a second array column)
+    events: { type: 'jsonb' },
     enabled: { type: 'boolean', default: true },
     description: { type: 'varchar', length: 500, nullable: true },
     secret: { type: 'varchar', length: 100 },
