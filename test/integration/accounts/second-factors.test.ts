@@ -99,6 +99,13 @@ describe.each(STORAGE_KINDS)('second factors (%s)', (storage) => {
     expect(refused.body).toContain('That code is not valid');
     const next = await post(replay.browser, refused, '/mfa', { code: code(secret, 1) }, atCallback);
     expect(await idToken(next, replay.verifier)).toMatchObject({ acr: ACR_MFA });
+
+    // the audit log holds the enrolment, each use of the factor, and the refused code
+    const { id } = (await gatehouse.running.core.accounts.findByEmail(who.email))!;
+    const audit = (await gatehouse.running.core.store.audit.read(1, 10_000)).filter((r) => r.actor === id);
+    expect(audit.find((r) => r.action === 'factor_added')?.detail).toMatchObject({ factor: 'totp', name: 'Phone' });
+    expect(audit.filter((r) => r.action === 'sign_in').map((r) => r.detail.amr)).toContainEqual(['pwd', 'otp', 'mfa']);
+    expect(audit.find((r) => r.action === 'mfa_failed')?.detail).toMatchObject({ method: 'totp', reason: expect.any(String), ip: expect.any(String) });
   });
 
   it('accepts each recovery code once', async () => {

@@ -103,6 +103,25 @@ describe('webhooks', () => {
     await core.webhooks.delete('cli:test', subscription.id);
   }, 60_000);
 
+  it('a disabled subscription receives nothing while off, and new events once enabled again', async () => {
+    const core = gh.running.core;
+    const receiver = await startReceiver();
+    const { subscription, secret } = await core.webhooks.create('cli:test', { url: receiver.url, events: ['sign_in_failed'] });
+    receiver.state.secret = secret;
+    const failure = (n: number) => core.store.securityEvents.record({
+      accountId: null, kind: 'sign_in_failed', ip: '203.0.113.5', userAgent: null, deviceId: null, detail: { reason: 'invalid_credentials', n },
+    });
+    await core.webhooks.disable('account:admin-1', subscription.id);
+    await failure(1);
+    await core.webhooks.enable('account:admin-1', subscription.id);
+    await failure(2);
+    await until(() => receiver.state.received.length === 1, 'the event after enabling');
+    expect((receiver.state.received[0]!.body.data as { detail: { n: number } }).detail.n).toBe(2);
+    const changes = (await core.store.audit.read(1, 1000)).filter((r) => r.action === 'admin.webhook.update' && r.actor === 'account:admin-1').slice(-2);
+    expect(changes.map((r) => [r.detail.before, r.detail.after])).toEqual([[{ enabled: true }, { enabled: false }], [{ enabled: false }, { enabled: true }]]);
+    await core.webhooks.delete('cli:test', subscription.id);
+  }, 60_000);
+
   it('signs with a rotated secret at once, and refuses non-https receivers in production', async () => {
     const core = gh.running.core;
     const receiver = await startReceiver();
