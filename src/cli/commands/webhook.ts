@@ -1,10 +1,7 @@
-import os from 'node:os';
-import type { Actor } from '../../audit/changes.ts';
 import { parse, required, type Command } from '../command.ts';
 import { UsageError } from '../cli-error.ts';
 import { withCore } from '../with-core.ts';
-
-const operator = (): Actor => `cli:${os.userInfo().username}`;
+import { cliActor } from '../cli-actor.ts';
 
 const oneId = (args: string[], sub: string): string => {
   const { positionals } = parse(args, {}, true);
@@ -18,7 +15,7 @@ export const webhookCommand: Command = async ([sub, ...args], config) => {
     case 'add': {
       const { values } = parse(args, { url: { type: 'string' }, event: { type: 'string', multiple: true }, description: { type: 'string' } });
       const input = { url: required(values.url, '--url'), events: required(values.event, '--event'), description: values.description };
-      const { subscription, secret } = await withCore(config, (core) => core.webhooks.create(operator(), input));
+      const { subscription, secret } = await withCore(config, (core) => core.webhooks.create(cliActor(), input));
       process.stdout.write(`created webhook ${subscription.id}\nsecret: ${secret}\n(shown once; store it now)\n`);
       return 0;
     }
@@ -33,20 +30,20 @@ export const webhookCommand: Command = async ([sub, ...args], config) => {
     }
     case 'remove': {
       const id = oneId(args, sub);
-      await withCore(config, (core) => core.webhooks.delete(operator(), id));
+      await withCore(config, (core) => core.webhooks.delete(cliActor(), id));
       process.stdout.write(`removed webhook ${id}\n`);
       return 0;
     }
     case 'rotate-secret': {
       const id = oneId(args, sub);
-      const secret = await withCore(config, (core) => core.webhooks.rotateSecret(operator(), id));
+      const secret = await withCore(config, (core) => core.webhooks.rotateSecret(cliActor(), id));
       process.stdout.write(`secret: ${secret}\n(shown once; store it now)\n`);
       return 0;
     }
     case 'enable':
     case 'disable': {
       const id = oneId(args, sub);
-      await withCore(config, (core) => (sub === 'enable' ? core.webhooks.enable(operator(), id) : core.webhooks.disable(operator(), id)));
+      await withCore(config, (core) => (sub === 'enable' ? core.webhooks.enable(cliActor(), id) : core.webhooks.disable(cliActor(), id)));
       process.stdout.write(`${sub}d webhook ${id}\n`);
       return 0;
     }
