@@ -155,10 +155,10 @@ export async function createCore(config: Config, mode: 'serve' | 'share', log: L
       },
     };
     const reloaded: (() => void)[] = [];
+    const webhooks = createWebhookService({ store: store.webhooks, recordChange, production: config.production });
     const core: Core = {
       config, store, provider, accounts, clients, hasher, mailer, flows, mfa, risk: createRiskService(store.securityEvents, config.risk), emailSignIn, saml, federation: createFederation(store.upstreams, accounts), render, cookieKeys, metrics,
-      recordChange, organizations, admin: createAdminServices({ config, store, accounts, hasher, clients, registry, organizations, recordChange }),
-      webhooks: createWebhookService({ store: store.webhooks, recordChange, production: config.production }),
+      recordChange, organizations, webhooks, admin: createAdminServices({ config, store, accounts, hasher, clients, registry, organizations, webhooks, recordChange }),
       get signingKeys() {
         return live.keys;
       },

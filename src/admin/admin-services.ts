@@ -7,6 +7,7 @@ import { manageKeys } from '../keys/manage-keys.ts';
 import type { SpRegistry } from '../saml/sp-registry.ts';
 import type { Store } from '../store/open-store.ts';
 import type { OrganizationService } from '../organizations/organization-service.ts';
+import type { WebhookService } from '../webhooks/webhook-service.ts';
 import { auditQueries } from './audit-queries.ts';
 import { manageAccounts } from './manage-accounts.ts';
 import { manageClients } from './manage-clients.ts';
@@ -22,6 +23,7 @@ interface Parts {
   clients: ClientService;
   registry: SpRegistry;
   organizations: OrganizationService;
+  webhooks: WebhookService;
   recordChange: RecordChange;
 }
 
@@ -29,7 +31,7 @@ interface Parts {
  * The operators' service layer: what the CLI, the admin API and the admin UI do, each change
  * checked against the caller's version (If-Match) and recorded in the audit log with its actor.
  */
-export function createAdminServices({ config, store, accounts, hasher, clients, registry, organizations, recordChange }: Parts) {
+export function createAdminServices({ config, store, accounts, hasher, clients, registry, organizations, webhooks, recordChange }: Parts) {
   const transaction = store.transaction.bind(store);
   return {
     accounts: manageAccounts({ accounts, hasher, factors: store.factors, sessions: store.sessions, transaction, recordChange }),
@@ -40,6 +42,7 @@ export function createAdminServices({ config, store, accounts, hasher, clients, 
     keys: manageKeys({ config, announce: store.announceKeys, recordChange }),
     audit: auditQueries(store.audit),
     organizations,
+    webhooks,
   };
 }
 

@@ -1,4 +1,5 @@
 import { AppError } from '../app-error.ts';
+import { checkIfMatch } from '../admin/etag.ts';
 import type { Actor, RecordChange } from '../audit/changes.ts';
 import { newWebhookSecret } from './signature.ts';
 import type { SubscriptionFields, WebhookStore, WebhookSubscription } from './webhook.ts';
@@ -61,8 +62,10 @@ export function createWebhookService({ store, recordChange, production }: { stor
       return { subscription, secret };
     },
 
-    async update(actor: Actor, id: string, input: Partial<NewSubscription>): Promise<WebhookSubscription> {
+    /** Changes a subscription; with ifMatch, only while it is still the version the caller read (412 otherwise). */
+    async update(actor: Actor, id: string, input: Partial<NewSubscription>, ifMatch?: string): Promise<WebhookSubscription> {
       const before = await existing(id);
+      checkIfMatch(ifMatch, before);
       const fields: Partial<SubscriptionFields> = {
         ...(input.url !== undefined ? { url: checkUrl(input.url) } : {}),
         ...(input.events !== undefined ? { events: checkEvents(input.events) } : {}),
@@ -79,8 +82,9 @@ export function createWebhookService({ store, recordChange, production }: { stor
     disable: (actor: Actor, id: string) => service.update(actor, id, { enabled: false }),
 
     /** Removes a subscription and the events still waiting for it. */
-    async delete(actor: Actor, id: string): Promise<void> {
+    async delete(actor: Actor, id: string, ifMatch?: string): Promise<void> {
       const before = await existing(id);
+      checkIfMatch(ifMatch, before);
       await store.delete(id);
       await recordChange(actor, 'webhook.delete', target(id), { url: before.url, events: before.events, enabled: before.enabled, description: before.description });
     },

@@ -8,6 +8,7 @@ import type { RouteSpec } from './route-spec.ts';
 import { samlSpRoutes } from './saml-sp-routes.ts';
 import { upstreamRoutes } from './upstream-routes.ts';
 import { organizationRoutes } from './organization-routes.ts';
+import { webhookRoutes } from './webhook-routes.ts';
 
 /** The admin API's route table, in the order the OpenAPI document lists it. */
 export const adminRoutes = (admin: AdminServices, { production }: { production: boolean }): RouteSpec[] => [
@@ -19,4 +20,5 @@ export const adminRoutes = (admin: AdminServices, { production }: { production: 
   ...upstreamRoutes(admin.upstreams),
   ...keyRoutes(admin.keys),
   ...auditRoutes(admin.audit),
+  ...webhookRoutes(admin.webhooks),
 ];
