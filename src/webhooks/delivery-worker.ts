@@ -81,11 +81,24 @@ export function startDeliveryWorker({ store, settings, log, onOutcome = () => {}
       lastPurge = Date.now();
       await store.purgeDelivered(new Date(Date.now() - settings.retentionDays * 86_400_000));
     }
-    // delivered heads free their subscription's next event: claim again until nothing is due
-    while (!stopping.signal.aborted) {
-      const batch = await store.claim(BATCH, settings.timeoutMs + LEASE_MARGIN_MS);
-      if (!batch.length) return;
-      await Promise.all(batch.map(send));
+    // up to BATCH sends at once; whenever one ends (and frees its subscription's next event),
+    // claim again, so a slow receiver holds up only its own subscription
+    const inFlight = new Set<Promise<void>>();
+    try {
+      for (;;) {
+        const room = stopping.signal.aborted ? 0 : BATCH - inFlight.size;
+        const batch = room > 0 ? await store.claim(room, settings.timeoutMs + LEASE_MARGIN_MS) : [];
+        for (const delivery of batch) {
+          const sending: Promise<void> = send(delivery)
+            .catch((err: unknown) => log.warn({ err, webhook: delivery.subscriptionId }, 'webhook delivery could not be recorded'))
+            .finally(() => inFlight.delete(sending));
+          inFlight.add(sending);
+        }
+        if (!inFlight.size) return;
+        await Promise.race(inFlight);
+      }
+    } finally {
+      await Promise.all(inFlight);
     }
   };
 
