@@ -1,0 +1,39 @@
+import pg from 'pg';
+import { startGatehouse, type TestGatehouse } from '../../helpers/gatehouse.ts';
+import { closeReceivers, startReceiver, until } from '../../helpers/webhook-receiver.ts';
+
+/** A receiver that takes its time holds up its own subscription only, not the others on the node. */
+describe('webhooks and a slow receiver', () => {
+  let gh: TestGatehouse;
+  let db: pg.Client;
+
+  beforeAll(async () => {
+    gh = await startGatehouse({ env: { WEBHOOK_POLL_MS: '25', WEBHOOK_TIMEOUT_MS: '20000' } });
+    db = new pg.Client({ connectionString: gh.running.core.config.databaseUrl });
+    await db.connect();
+  }, 60_000);
+  afterAll(async () => {
+    await closeReceivers();
+    await db.end();
+    await gh.close();
+  });
+
+  it('delivers the other subscriptions\' events while one receiver is still answering', async () => {
+    const core = gh.running.core;
+    const [slow, fast] = [await startReceiver(), await startReceiver()];
+    slow.state.delayMs = 2000;
+    for (const receiver of [slow, fast]) {
+      receiver.state.secret = (await core.webhooks.create('cli:test', { url: receiver.url, events: ['sign_in_failed'] })).secret;
+    }
+    for (const n of [1, 2, 3]) {
+      await core.store.securityEvents.record({ accountId: null, kind: 'sign_in_failed', ip: '203.0.113.8', userAgent: null, deviceId: null, detail: { reason: 'invalid_credentials', n } });
+    }
+    await until(() => fast.state.received.length === 3, 'the fast receiver\'s three events');
+    // meanwhile the slow receiver's first attempt has not ended
+    const attempts = (await db.query('SELECT attempts FROM webhook_deliveries d JOIN webhook_subscriptions s ON s.id = d.subscription_id WHERE s.url = $1', [slow.url])).rows;
+    expect(attempts.map((r) => r.attempts)).toEqual([0, 0, 0]);
+    expect(slow.state.received).toEqual([]);
+    await until(() => slow.state.received.length === 3, 'the slow receiver\'s events, in the end');
+    expect(slow.state.received.map((r) => (r.body.data as { detail: { n: number } }).detail.n)).toEqual([1, 2, 3]);
+  }, 60_000);
+});
