@@ -1,6 +1,8 @@
 import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import pg from 'pg';
+import { startGatehouse, type TestGatehouse } from './gatehouse.ts';
 
 const open = new Set<() => Promise<void>>();
 
@@ -86,4 +88,19 @@ export async function until(condition: () => boolean | Promise<boolean>, what: s
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+/** A Gatehouse for webhook tests, a direct connection to its database (to read the outbox), and one close for all (receivers too). */
+export async function webhookTestbed(env: Record<string, string>): Promise<{ gh: TestGatehouse; db: pg.Client; close(): Promise<void> }> {
+  const gh = await startGatehouse({ env });
+  const db = new pg.Client({ connectionString: gh.running.core.config.databaseUrl });
+  await db.connect();
+  return {
+    gh, db,
+    async close() {
+      await closeReceivers();
+      await db.end();
+      await gh.close();
+    },
+  };
 }

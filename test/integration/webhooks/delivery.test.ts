@@ -1,28 +1,24 @@
-import pg from 'pg';
+import type pg from 'pg';
 import { createWebhookService } from '../../../src/webhooks/webhook-service.ts';
-import { startGatehouse, type TestGatehouse } from '../../helpers/gatehouse.ts';
+import type { TestGatehouse } from '../../helpers/gatehouse.ts';
 import { authorize, discover } from '../../helpers/relying-party.ts';
 import { ALICE, seedWebApp, WEB_APP } from '../../helpers/seed.ts';
-import { closeReceivers, startReceiver, until } from '../../helpers/webhook-receiver.ts';
+import { startReceiver, until, webhookTestbed } from '../../helpers/webhook-receiver.ts';
 
 // fast polling and short backoff, so a test waits for conditions, not for fixed time
 const FAST = { WEBHOOK_POLL_MS: '25', WEBHOOK_BACKOFF_MIN_MS: '20', WEBHOOK_BACKOFF_MAX_SECONDS: '1', WEBHOOK_TIMEOUT_MS: '500' };
 
 describe('webhooks', () => {
+  let bed: Awaited<ReturnType<typeof webhookTestbed>>;
   let gh: TestGatehouse;
   let db: pg.Client;
 
   beforeAll(async () => {
-    gh = await startGatehouse({ env: FAST });
+    bed = await webhookTestbed(FAST);
+    ({ gh, db } = bed);
     await seedWebApp(gh.running.core);
-    db = new pg.Client({ connectionString: gh.running.core.config.databaseUrl });
-    await db.connect();
   }, 60_000);
-  afterAll(async () => {
-    await closeReceivers();
-    await db.end();
-    await gh.close();
-  });
+  afterAll(() => bed.close());
 
   const signIn = async (password = ALICE.password) => {
     const rp = await discover(gh.issuer, WEB_APP.id, WEB_APP.secret);

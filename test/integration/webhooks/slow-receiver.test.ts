@@ -1,25 +1,15 @@
-import pg from 'pg';
-import { startGatehouse, type TestGatehouse } from '../../helpers/gatehouse.ts';
-import { closeReceivers, startReceiver, until } from '../../helpers/webhook-receiver.ts';
+import { startReceiver, until, webhookTestbed } from '../../helpers/webhook-receiver.ts';
 
 /** A receiver that takes its time holds up its own subscription only, not the others on the node. */
 describe('webhooks and a slow receiver', () => {
-  let gh: TestGatehouse;
-  let db: pg.Client;
-
+  let bed: Awaited<ReturnType<typeof webhookTestbed>>;
   beforeAll(async () => {
-    gh = await startGatehouse({ env: { WEBHOOK_POLL_MS: '25', WEBHOOK_TIMEOUT_MS: '20000' } });
-    db = new pg.Client({ connectionString: gh.running.core.config.databaseUrl });
-    await db.connect();
+    bed = await webhookTestbed({ WEBHOOK_POLL_MS: '25', WEBHOOK_TIMEOUT_MS: '20000' });
   }, 60_000);
-  afterAll(async () => {
-    await closeReceivers();
-    await db.end();
-    await gh.close();
-  });
+  afterAll(() => bed.close());
 
   it('delivers the other subscriptions\' events while one receiver is still answering', async () => {
-    const core = gh.running.core;
+    const core = bed.gh.running.core;
     const [slow, fast] = [await startReceiver(), await startReceiver()];
     slow.state.delayMs = 2000;
     for (const receiver of [slow, fast]) {
@@ -30,7 +20,7 @@ describe('webhooks and a slow receiver', () => {
     }
     await until(() => fast.state.received.length === 3, 'the fast receiver\'s three events');
     // meanwhile the slow receiver's first attempt has not ended
-    const attempts = (await db.query('SELECT attempts FROM webhook_deliveries d JOIN webhook_subscriptions s ON s.id = d.subscription_id WHERE s.url = $1', [slow.url])).rows;
+    const attempts = (await bed.db.query('SELECT attempts FROM webhook_deliveries d JOIN webhook_subscriptions s ON s.id = d.subscription_id WHERE s.url = $1', [slow.url])).rows;
     expect(attempts.map((r) => r.attempts)).toEqual([0, 0, 0]);
     expect(slow.state.received).toEqual([]);
     await until(() => slow.state.received.length === 3, 'the slow receiver\'s events, in the end');
