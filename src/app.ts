@@ -61,6 +61,11 @@ import { createOrganizationService, type OrganizationService } from './organizat
 import { createOrganizationRoutes } from './organizations/routes.ts';
 import { createWebhookService, type WebhookService } from './webhooks/webhook-service.ts';
 import { auditProviderEvents } from './audit/provider-events.ts';
+import { createApiKeyService, type ApiKeyService } from './api-keys/api-key-service.ts';
+import { hashApiKeySecrets } from './api-keys/secret-hashing.ts';
+import { isApiKeyId } from './api-keys/api-key.ts';
+import { resourceServers } from './provider/resources.ts';
+import { adminResource } from './admin/api/admin-resource.ts';
 
 /** Storage, keys, the authorization server and the services: everything but HTTP. */
 export interface Core {
@@ -69,6 +74,7 @@ export interface Core {
   provider: Provider;
   accounts: AccountService;
   clients: ClientService;
+  apiKeys: ApiKeyService;
   hasher: PasswordHasher;
   mailer: Mailer;
   flows: AccountFlows;
@@ -124,7 +130,13 @@ export async function createCore(config: Config, mode: 'serve' | 'share', log: L
     const live = { keys: jwks.keys }; // replaced when a rotation is announced
     const provider = createProvider({
       config, jwks, cookieKeys, pairwiseSalt: loadPairwiseSalt(config), signingKeys: () => live.keys, adapter: store.adapter, mfa, render,
-      accounts: { findById: accounts.findById, permissionsOf: store.roles.permissionsOf, organizations },
+      accounts: { findById: accounts.findById, permissionsOf: store.roles.permissionsOf, organizations }, apiKeys: store.apiKeys,
+    });
+    const apiKeys = createApiKeyService({
+      store: store.apiKeys, recordChange, accountExists: async (id) => Boolean(await accounts.findById(id)),
+      // any resource but the admin API, which only registered clients reach
+      resourceScopes: (identifier = config.defaultResource) =>
+        (identifier === adminResource(config.issuer) ? undefined : resourceServers(config).get(identifier)?.scope.split(' ').filter(Boolean)),
     });
     const clients = createClientService(store.clients, (metadata) => provider.Client.validate(metadata));
     const tokens = createEmailTokens(store.singleUse);
@@ -157,7 +169,7 @@ export async function createCore(config: Config, mode: 'serve' | 'share', log: L
     const reloaded: (() => void)[] = [];
     const webhooks = createWebhookService({ store: store.webhooks, recordChange, production: config.production });
     const core: Core = {
-      config, store, provider, accounts, clients, hasher, mailer, flows, mfa, risk: createRiskService(store.securityEvents, config.risk), emailSignIn, saml, federation: createFederation(store.upstreams, accounts), render, cookieKeys, metrics,
+      config, store, provider, accounts, clients, apiKeys, hasher, mailer, flows, mfa, risk: createRiskService(store.securityEvents, config.risk), emailSignIn, saml, federation: createFederation(store.upstreams, accounts), render, cookieKeys, metrics,
       recordChange, organizations, webhooks, admin: createAdminServices({ config, store, accounts, hasher, clients, registry, organizations, webhooks, recordChange }),
       get signingKeys() {
         return live.keys;
@@ -262,9 +274,14 @@ export function createApp(core: Core, log: Logger): Koa {
   app.use(metadata.middleware);
   provider.on('server_error', (_ctx, err) => log.error({ err }, 'authorization server error'));
   provider.on('grant.success', (ctx) => core.metrics.tokens.inc({ grant_type: String(ctx.oidc.params?.grant_type ?? 'unknown') }));
+  provider.on('grant.success', (ctx) => {
+    const clientId = ctx.oidc.client?.clientId;
+    if (isApiKeyId(clientId)) core.apiKeys.used(clientId).catch((err: unknown) => log.warn({ err, apiKey: clientId }, 'API key last use not recorded'));
+  });
   // every token exchange is an event operators can follow (RFC 8693 §5)
   (provider as unknown as EventEmitter).on(TOKEN_EXCHANGE_EVENT, (exchange: object) => log.info({ event: 'token_exchange', ...exchange }, 'token exchanged'));
   auditProviderEvents({ provider, events: core.store.securityEvents, audit: core.store.audit, log, tokenExchangeEvent: TOKEN_EXCHANGE_EVENT });
+  app.use(hashApiKeySecrets); // API keys authenticate as clients by the hash of their secret
   app.use(mount(provider));
   return app;
 }

@@ -12,6 +12,7 @@ import { idpCommand } from './commands/idp.ts';
 import { auditCommand } from './commands/audit.ts';
 import { orgCommand } from './commands/org.ts';
 import { webhookCommand } from './commands/webhook.ts';
+import { apikeyCommand } from './commands/apikey.ts';
 import type { Command } from './command.ts';
 
 const COMMANDS: Record<string, Command> = {
@@ -27,6 +28,7 @@ const COMMANDS: Record<string, Command> = {
   audit: auditCommand,
   org: orgCommand,
   webhook: webhookCommand,
+  apikey: apikeyCommand,
 };
 
 const USAGE = `usage: gatehouse <command>
@@ -62,6 +64,9 @@ const USAGE = `usage: gatehouse <command>
   audit verify                            check the audit log's hash chain; names the first row that does not hold
   webhook add --url U --event E... [--description D]   subscribe to audit events (E: sign_in, admin.*, *)
   webhook list | remove ID | rotate-secret ID | enable ID | disable ID
+  apikey create --name N --scope S... [--expires-in DAYS] [--owner EMAIL] [--resource R]
+  apikey list
+  apikey revoke ID
 
 Settings come from the environment (see README).`;
 

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { AppError } from '../app-error.ts';
 import type { ClientMetadata, ClientStore } from './client-store.ts';
 import { describeFinding, lintClient } from './client-lint.ts';
+import { isApiKeyId } from '../api-keys/api-key.ts';
 
 /** Checks metadata the way the authorization server will read it; throws with the reason. */
 export type ClientValidator = (metadata: ClientMetadata) => Promise<void>;
@@ -20,6 +21,9 @@ export function createClientService(store: ClientStore, validator: ClientValidat
     const metadata = JSON.parse(JSON.stringify(input)) as ClientMetadata;
     if (typeof metadata.client_id !== 'string' || !metadata.client_id) {
       throw new AppError('invalid_client_metadata', 400, 'client_id is required');
+    }
+    if (isApiKeyId(metadata.client_id)) {
+      throw new AppError('invalid_client_metadata', 400, 'client_id: gk_ followed by 12 letters or digits is reserved for API keys');
     }
     const findings = lintClient(metadata);
     const errors = findings.filter((f) => f.level === 'error').map(describeFinding);

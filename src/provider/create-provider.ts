@@ -14,8 +14,10 @@ import { ACR_VALUES } from '../mfa/acr.ts';
 import { ownClientMetadata } from './own-clients.ts';
 import { REGISTRATION_POLICY, registrationPolicy } from './registration-policy.ts';
 import { introspectionAllowed, revocationAllowed } from './token-policies.ts';
-import { keepOrganizationOnGrants, ORGANIZATION_PARAM, organizationOfToken, organizationParam } from './organization-hint.ts';
-import { organizationClaims, ORGANIZATIONS_SCOPE } from '../organizations/organization-claims.ts';
+import { keepOrganizationOnGrants, ORGANIZATION_PARAM, organizationParam } from './organization-hint.ts';
+import { ORGANIZATIONS_SCOPE } from '../organizations/organization-claims.ts';
+import { extraTokenClaims } from './token-claims.ts';
+import type { ApiKey } from '../api-keys/api-key.ts';
 
 export interface ProviderDeps {
   config: Config;
@@ -26,6 +28,8 @@ export interface ProviderDeps {
   signingKeys: () => JWK[];
   adapter: (model: string) => Adapter;
   accounts: AccountLookup;
+  /** API keys, which are client_credentials clients (src/api-keys). */
+  apiKeys: { find(id: string): Promise<ApiKey | undefined> };
   mfa: MfaPolicy;
   render: Render;
 }
@@ -40,7 +44,7 @@ const allowLoopbackOutsideProduction = (input: string | URL | Request, options?:
 export const TOKEN_EXCHANGE_EVENT = 'gatehouse.token_exchange';
 
 /** oidc-provider, configured for OAuth 2.1 and the OAuth security BCP (RFC 9700). */
-export function createProvider({ config, jwks, cookieKeys, pairwiseSalt, signingKeys, adapter, accounts, mfa, render }: ProviderDeps): Provider {
+export function createProvider({ config, jwks, cookieKeys, pairwiseSalt, signingKeys, adapter, accounts, apiKeys, mfa, render }: ProviderDeps): Provider {
   const servers = resourceServers(config);
   const clientName = (ctx: KoaContextWithOIDC) => ctx.oidc.client?.clientName ?? ctx.oidc.client?.clientId;
   const configuration: Configuration = {
@@ -82,21 +86,7 @@ export function createProvider({ config, jwks, cookieKeys, pairwiseSalt, signing
       },
     },
     loadExistingGrant: loadExistingGrant as Configuration['loadExistingGrant'],
-    // Claims set by Gatehouse's own grants (the act claim of a token exchange) stay on the token;
-    // a person's access token granted the roles scope carries their roles and permissions (RBAC),
-    // and one issued for an organization its org_id, org_name and org_roles.
-    extraTokenClaims: async (ctx, token) => {
-      const { extra, accountId, grantId, kind } = token as { extra?: Record<string, unknown>; accountId?: string; grantId?: string; kind?: string };
-      if (kind !== 'AccessToken' || !accountId || !grantId) return extra;
-      // the grant is loaded already at the token endpoint; read it again only when it is not
-      const loaded = ctx.oidc.entities.Grant;
-      const grant = loaded?.jti === grantId ? loaded : await ctx.oidc.provider.Grant.find(grantId);
-      const org = await organizationClaims(accounts.organizations, await organizationOfToken(ctx, { grantId }), accountId);
-      if (!grant?.getOIDCScope().split(' ').includes('roles')) return Object.keys(org).length ? { ...extra, ...org } : extra;
-      const account = await accounts.findById(accountId);
-      if (!account) return extra;
-      return { ...extra, ...org, roles: account.roles, permissions: await accounts.permissionsOf(account.roles) };
-    },
+    extraTokenClaims: extraTokenClaims(accounts, apiKeys),
     features: {
       devInteractions: { enabled: false },
       // RFC 9126: pushed authorization requests (valid 60 s), required for all clients or per
@@ -132,7 +122,7 @@ export function createProvider({ config, jwks, cookieKeys, pairwiseSalt, signing
       jwtIntrospection: { enabled: true },
       revocation: { enabled: true, allowedPolicy: revocationAllowed as never },
       userinfo: { enabled: true },
-      resourceIndicators: resourceIndicators(config, servers) as NonNullable<Configuration['features']>['resourceIndicators'],
+      resourceIndicators: resourceIndicators(config, servers, apiKeys) as NonNullable<Configuration['features']>['resourceIndicators'],
       rpInitiatedLogout: {
         enabled: true,
         async logoutSource(ctx, form) {

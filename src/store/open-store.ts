@@ -40,6 +40,9 @@ import { instrument, type Observe } from './instrument.ts';
 import { cachedClients } from './cached-clients.ts';
 import { createChangeFeed, type ChangeFeed } from './change-feed.ts';
 import { schemaDrift } from './schema-drift.ts';
+import type { ApiKeyStore } from '../api-keys/api-key.ts';
+import { apiKeyRepository } from './api-key-repository.ts';
+import { cachedApiKeys } from './cached-api-keys.ts';
 
 export interface PoolStats { total: number; idle: number; waiting: number }
 
@@ -60,6 +63,8 @@ export interface Store extends Repositories {
   samlParticipants: ParticipantStore;
   audit: AuditStore;
   webhooks: WebhookStore;
+  /** API keys, cached; a revocation reaches every process through the change feed. */
+  apiKeys: ApiKeyStore;
   /** oidc-provider's adapter factory: Redis when configured, else PostgreSQL; clients always from PostgreSQL. */
   adapter: (model: string) => Adapter;
   limiters: LimiterFactory;
@@ -136,6 +141,7 @@ function storeOn({ dataSource, redis, prefix, feed, observe, embedded }: Parts):
     (redis ? instrument(redisAdapter(redis, prefix, model), 'redis', model, observe) : postgres(postgresAdapter(dataSource, model), model));
   const sessions = accountSessionIndex(dataSource, modelAdapter);
   const audit = postgres(auditRepository(dataSource), 'audit');
+  const apiKeys = cachedApiKeys(postgres(apiKeyRepository(dataSource.manager), 'api_keys'), feed);
   const pool = (dataSource.driver as unknown as { master: { totalCount: number; idleCount: number; waitingCount: number } }).master;
   return {
     accounts: postgres(accountRepository(dataSource.manager), 'accounts'),
@@ -148,11 +154,12 @@ function storeOn({ dataSource, redis, prefix, feed, observe, embedded }: Parts):
     securityEvents: auditedEvents(postgres(securityEventRepository(dataSource.manager), 'security_events'), audit),
     audit,
     webhooks: postgres(webhookRepository(dataSource), 'webhooks'),
+    apiKeys,
     sessions: sessions.store,
     samlParticipants: postgres(samlParticipantRepository(dataSource.manager), 'saml_participants'),
     singleUse: redis ? instrument(redisSingleUse(redis, prefix), 'redis', 'single_use', observe) : postgres(postgresSingleUse(dataSource), 'single_use'),
     adapter: (model) => {
-      if (model === 'Client') return clientAdapter(clients);
+      if (model === 'Client') return clientAdapter(clients, apiKeys);
       if (model === 'Session') return sessions.adapter;
       return modelAdapter(model);
     },

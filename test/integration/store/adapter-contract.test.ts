@@ -6,6 +6,7 @@ import { clientAdapter } from '../../../src/store/adapters/client-adapter.ts';
 import { postgresAdapter, purgeExpiredModels } from '../../../src/store/adapters/postgres-adapter.ts';
 import { redisAdapter } from '../../../src/store/adapters/redis-adapter.ts';
 import { clientRepository } from '../../../src/store/client-repository.ts';
+import { apiKeyRepository } from '../../../src/store/api-key-repository.ts';
 import { createDataSource } from '../../../src/store/data-source.ts';
 import { freshDatabaseUrl } from '../../helpers/database.ts';
 
@@ -192,7 +193,7 @@ describe('PostgreSQL model table upkeep', () => {
 
 describe('client adapter', () => {
   it('serves oidc-provider clients from the oidc_clients table', async () => {
-    const clients = clientAdapter(clientRepository(dataSource.manager));
+    const clients = clientAdapter(clientRepository(dataSource.manager), apiKeyRepository(dataSource.manager));
     const metadata = { redirect_uris: ['https://app.example/cb'], grant_types: ['authorization_code'] };
     await clients.upsert('contract-client', metadata, 0);
     expect(await clients.find('contract-client')).toEqual({ ...metadata, client_id: 'contract-client' });

@@ -1,0 +1,30 @@
+import type { ApiKey, ApiKeyStore } from '../api-keys/api-key.ts';
+import type { ChangeFeed } from './change-feed.ts';
+
+// A safety net only: revocations reach every process through the change feed at once.
+const TTL_MS = 5 * 60_000;
+
+/**
+ * API keys kept in memory, so a token request with one costs no database round trip; a
+ * revocation is announced on the change feed and every process drops its copy.
+ */
+export function cachedApiKeys(store: ApiKeyStore, feed: ChangeFeed): ApiKeyStore {
+  const cache = new Map<string, { key: ApiKey; until: number }>();
+  feed.on('api_key', (id) => cache.delete(id));
+  return {
+    ...store,
+    async find(id) {
+      const hit = cache.get(id);
+      if (hit && hit.until > Date.now()) return structuredClone(hit.key);
+      const key = await store.find(id);
+      if (key) cache.set(id, { key, until: Date.now() + TTL_MS });
+      return key;
+    },
+    async revoke(id) {
+      const revoked = await store.revoke(id);
+      cache.delete(id);
+      await feed.publish('api_key', id);
+      return revoked;
+    },
+  };
+}
