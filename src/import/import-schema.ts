@@ -88,11 +88,18 @@ export const samlIdentityProvider = z.strictObject(samlUpstreamFields).refine((i
   message: 'give exactly one of metadata, metadata_file or metadata_url',
 });
 
+const permissionName = z.string().min(1).max(200).regex(/^\S+$/, 'must be one word (no spaces), like read:reports');
+/** A permission: global (`read:reports`), or for one audience (a resource server identifier or a client_id). */
+const rolePermission = z.union([
+  permissionName,
+  z.strictObject({ permission: permissionName, audience: z.string().min(1).max(1000).regex(/^\S+$/, 'must be a resource server identifier or a client_id (no spaces)').optional() }),
+], { error: 'must be a permission name, or { permission, audience }' });
+
 /** A role and the permissions it grants. */
 export const roleSchema = z.strictObject({
   name: z.string().min(1).max(100),
   description: z.string().max(500).optional(),
-  permissions: z.array(z.string().min(1).max(200)).default([]),
+  permissions: z.array(rolePermission).default([]),
 });
 
 /** The import file (YAML or JSON); see README. */

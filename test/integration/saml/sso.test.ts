@@ -7,6 +7,7 @@ import { startGatehouse, STORAGE_KINDS, type TestGatehouse } from '../../helpers
 import { authorize, discover } from '../../helpers/relying-party.ts';
 import { fixture, nodeSamlSp, samlPostForm, throughLogin } from '../../helpers/saml.ts';
 import { ALICE, seedWebApp, WEB_APP } from '../../helpers/seed.ts';
+import { applyImport } from '../../../src/import/apply-import.ts';
 
 describe.each(STORAGE_KINDS)('SAML SSO with @node-saml/node-saml as the SP (%s)', (storage) => {
   let gatehouse: TestGatehouse;
@@ -144,5 +145,17 @@ describe.each(STORAGE_KINDS)('SAML SSO with @node-saml/node-saml as the SP (%s)'
     const page = await throughLogin(new Browser(), await mfaSp.getAuthorizeUrlAsync('', undefined, {}), ALICE);
     expect(page.body).toContain('Confirm it is you');
     expect(hiddenFields(page.body).csrf).toBeTruthy();
+  });
+
+  it('hands every role to an SP whose import entry maps roles, as one multi-valued attribute', async () => {
+    const { core } = gatehouse.running;
+    await applyImport(core, {
+      saml_service_providers: [{ metadata: fixture('sp-metadata.xml'), attributes: { email: 'mail', roles: 'groups' } }],
+      users: [{ email: ALICE.email, roles: ['admin', 'auditor'] }],
+    }, 'inline', { dryRun: false });
+    const page = await throughLogin(new Browser(), await sp.getAuthorizeUrlAsync('', undefined, {}), ALICE);
+    const { profile } = await sp.validatePostResponseAsync({ SAMLResponse: samlPostForm(page).SAMLResponse });
+    expect(profile).toMatchObject({ mail: ALICE.email, groups: ['admin', 'auditor'] });
+    expect(profile).not.toHaveProperty('displayName'); // the import's mapping replaced the earlier one
   });
 });
