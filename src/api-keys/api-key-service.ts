@@ -41,6 +41,7 @@ export function createApiKeyService({ store, accountExists, resourceScopes, reco
       if (!name || name.length > 100) throw new AppError('invalid_api_key', 400, 'name must be 1 to 100 characters');
       const scopes = [...new Set(input.scopes)];
       if (!scopes.length) throw new AppError('invalid_api_key', 400, 'scopes must name at least one scope');
+      if (scopes.join(' ').length > 2000) throw new AppError('invalid_api_key', 400, 'scopes are too long (2000 characters at most)');
       const bad = scopes.find((s) => !SCOPE_TOKEN.test(s));
       if (bad !== undefined) throw new AppError('invalid_api_key', 400, `scopes: "${bad}" is not a scope token (RFC 6749 §3.3)`);
       const days = input.expiresInDays;

@@ -10,7 +10,8 @@ export const ApiKeyEntity = new EntitySchema<ApiKey>({
     name: { type: 'varchar', length: 100 },
     secretHash: { name: 'secret_hash', type: 'varchar', length: 64 },
     owner: { type: 'uuid', nullable: true },
-    scopes: { type: 'text', array: true },
+    // space-delimited, as OAuth writes scopes (RFC 6749 §3.3)
+    scopes: { name: 'scope', type: 'varchar', length: 2000, transformer: { to: (s: string[]) => s.join(' '), from: (v: string) => v.split(' ').filter(Boolean) } },
     resource: { type: 'varchar', length: 2048, nullable: true },
     expiresAt: { name: 'expires_at', type: 'timestamptz', nullable: true },
     revokedAt: { name: 'revoked_at', type: 'timestamptz', nullable: true },
