@@ -6,18 +6,10 @@ import { createLogger } from '../../../src/log.ts';
 import { startServer, type Running } from '../../../src/server.ts';
 import { freePort } from '../../../src/store/free-port.ts';
 import { gatehouseCli } from '../../helpers/cli.ts';
+import { eventually } from '../../helpers/eventually.ts';
 import { startGatehouse, STORAGE_KINDS, type TestGatehouse } from '../../helpers/gatehouse.ts';
 
 const REPORTS = 'https://reports.example.com';
-
-/** Polls until attempt() holds, for at most a few seconds. */
-async function eventually(attempt: () => Promise<boolean>): Promise<boolean> {
-  for (let i = 0; i < 50; i++) {
-    if (await attempt()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return false;
-}
 
 describe.each(STORAGE_KINDS)('API keys (%s)', (storage) => {
   const logLines: string[] = [];

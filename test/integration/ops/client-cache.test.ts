@@ -2,17 +2,9 @@ import * as oidc from 'openid-client';
 import { gatehouseCli } from '../../helpers/cli.ts';
 import { startGatehouse, STORAGE_KINDS, type TestGatehouse } from '../../helpers/gatehouse.ts';
 import { discover } from '../../helpers/relying-party.ts';
+import { eventually } from '../../helpers/eventually.ts';
 
 const JOB = { id: 'cached-job', secret: 'cached-job-secret-0123456789abc' };
-
-/** Polls until the token endpoint gives the expected answer, for at most a few seconds. */
-async function eventually(attempt: () => Promise<boolean>): Promise<boolean> {
-  for (let i = 0; i < 50; i++) {
-    if (await attempt()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return false;
-}
 
 describe.each(STORAGE_KINDS)('cached clients (%s)', (storage) => {
   let gatehouse: TestGatehouse;
