@@ -1,8 +1,11 @@
+import type { Permission } from './role-permissions.ts';
+
 /** A role and the permissions it grants (RBAC); accounts hold role names. */
 export interface Role {
   name: string;
   description: string | null;
-  permissions: string[];
+  /** Global, or for one audience (a resource server or a client): see role-permissions.ts. */
+  permissions: Permission[];
 }
 
 /** What RBAC needs from storage; src/store implements it. */
@@ -12,5 +15,5 @@ export interface RoleStore {
   /** Removes a role; accounts keep its name, which then grants nothing. */
   delete(name: string): Promise<boolean>;
   /** The union of the permissions these roles grant (unknown role names grant nothing). */
-  permissionsOf(roles: string[]): Promise<string[]>;
+  permissionsOf(roles: string[]): Promise<Permission[]>;
 }

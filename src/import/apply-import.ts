@@ -15,7 +15,7 @@ import { oidcUpstreamFrom, samlUpstreamFrom } from '../federation/upstream-input
 import type { Upstream } from '../federation/upstream.ts';
 import path from 'node:path';
 import { applyOrganizations, prepareOrganizations } from '../organizations/import-organizations.ts';
-import { encodePermission } from '../accounts/role-permissions.ts';
+import { normalizePermissions } from '../accounts/role-permissions.ts';
 
 export class ImportError extends Error {
   readonly problems: string[];
@@ -146,10 +146,9 @@ export async function applyImport(core: Core, document: unknown, source: string,
     }
     const existingRoles = new Map((await repos.roles.list()).map((r) => [r.name, r]));
     for (const input of roles) {
-      const permissions = input.permissions.map((p) => encodePermission(typeof p === 'string' ? { permission: p } : p));
-      const next = { name: input.name, description: input.description ?? null, permissions: [...new Set(permissions)].sort() };
+      const next = { name: input.name, description: input.description ?? null, permissions: normalizePermissions(input.permissions) };
       const existing = existingRoles.get(next.name);
-      const outcome = !existing ? 'created' : isDeepStrictEqual({ ...existing, permissions: [...existing.permissions].sort() }, next) ? 'unchanged' : 'updated';
+      const outcome = !existing ? 'created' : isDeepStrictEqual({ ...existing, permissions: normalizePermissions(existing.permissions) }, next) ? 'unchanged' : 'updated';
       if (!dryRun && outcome !== 'unchanged') await repos.roles.save(next);
       summary.roles[outcome]++;
       note('role', next.name, outcome, existing, next);

@@ -92,7 +92,7 @@ const permissionName = z.string().min(1).max(200).regex(/^\S+$/, 'must be one wo
 /** A permission: global (`read:reports`), or for one audience (a resource server identifier or a client_id). */
 const rolePermission = z.union([
   permissionName,
-  z.strictObject({ permission: permissionName, audience: z.string().min(1).max(1000).regex(/^\S+$/, 'must be a resource server identifier or a client_id (no spaces)').optional() }),
+  z.strictObject({ permission: permissionName, audience: z.string().min(1).max(1000).regex(/^\S+$/, 'must be a resource server identifier or a client_id (no spaces)') }),
 ], { error: 'must be a permission name, or { permission, audience }' });
 
 /** A role and the permissions it grants. */

@@ -2,12 +2,12 @@ import type { FindAccount } from 'oidc-provider';
 import type { Account } from '../accounts/account.ts';
 import { membershipsClaim, organizationClaims, ORGANIZATIONS_SCOPE, type OrganizationLookup } from '../organizations/organization-claims.ts';
 import { organizationOfToken } from './organization-hint.ts';
-import { permissionsFor } from '../accounts/role-permissions.ts';
+import { permissionsFor, type Permission } from '../accounts/role-permissions.ts';
 
 export interface AccountLookup {
   findById(id: string): Promise<Account | undefined>;
-  /** The permissions the account's roles grant (RBAC), as stored (global and qualified). */
-  permissionsOf(roles: string[]): Promise<string[]>;
+  /** The permissions the account's roles grant (RBAC), global and per audience. */
+  permissionsOf(roles: string[]): Promise<Permission[]>;
   organizations: OrganizationLookup;
 }
 

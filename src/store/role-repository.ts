@@ -1,6 +1,7 @@
 import { In, type EntityManager } from 'typeorm';
 import type { RoleStore } from '../accounts/roles.ts';
 import { RoleEntity } from './entities/role.ts';
+import { normalizePermissions } from '../accounts/role-permissions.ts';
 
 export function roleRepository(manager: EntityManager): RoleStore {
   const repo = manager.getRepository(RoleEntity);
@@ -11,7 +12,7 @@ export function roleRepository(manager: EntityManager): RoleStore {
     async permissionsOf(roles) {
       if (!roles.length) return [];
       const found = await repo.findBy({ name: In(roles) });
-      return [...new Set(found.flatMap((r) => r.permissions))].sort();
+      return normalizePermissions(found.flatMap((r) => r.permissions));
     },
   };
 }

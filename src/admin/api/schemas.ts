@@ -24,7 +24,10 @@ export const serviceProviderView = z.object({
 
 export const upstreamView = z.looseObject({ id: z.string(), kind: z.enum(['oidc', 'saml']), displayName: z.string() });
 
-export const roleView = z.object({ name: z.string(), description: z.string().nullable(), permissions: z.array(z.string()) });
+export const roleView = z.object({
+  name: z.string(), description: z.string().nullable(),
+  permissions: z.array(z.union([z.string(), z.object({ permission: z.string(), audience: z.string() })])),
+});
 
 export const keyView = z.object({
   kid: z.string(), alg: z.string(), created_at: z.string(), state: z.enum(['signing', 'retired']),

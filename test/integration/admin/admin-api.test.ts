@@ -237,6 +237,10 @@ describe('admin API: clients, roles, SAML SPs, upstreams, keys', () => {
     expect((await call('PATCH', '/roles/auditor', { body: { permissions: ['audit:read', 'audit:export'] }, ifMatch: etag })).body).toMatchObject({ permissions: ['audit:read', 'audit:export'] });
     expect((await call('PATCH', '/roles/auditor', { body: { description: 'stale' }, ifMatch: etag })).status).toBe(412);
     expect((await call('PATCH', '/roles/auditor', { body: { permissions: 'audit:read' }, ifMatch: '*' })).body.error_description).toMatch(/^body\.permissions: /);
+    // a permission for one audience (a resource or a client) reads back as it was written
+    const qualified = { permission: 'audit:export', audience: 'https://audit.example.com' };
+    await call('PATCH', '/roles/auditor', { body: { permissions: ['audit:read', qualified] }, ifMatch: '*' });
+    expect((await call('GET', '/roles/auditor')).body).toMatchObject({ permissions: ['audit:read', qualified] });
     expect((await call('DELETE', '/roles/auditor')).status).toBe(204);
     expect((await call('GET', '/roles/auditor')).status).toBe(404);
   });
