@@ -170,7 +170,7 @@ export async function createCore(config: Config, mode: 'serve' | 'share', log: L
     const webhooks = createWebhookService({ store: store.webhooks, recordChange, production: config.production });
     const core: Core = {
       config, store, provider, accounts, clients, apiKeys, hasher, mailer, flows, mfa, risk: createRiskService(store.securityEvents, config.risk), emailSignIn, saml, federation: createFederation(store.upstreams, accounts), render, cookieKeys, metrics,
-      recordChange, organizations, webhooks, admin: createAdminServices({ config, store, accounts, hasher, clients, registry, organizations, webhooks, recordChange }),
+      recordChange, organizations, webhooks, admin: createAdminServices({ config, store, accounts, hasher, clients, registry, organizations, webhooks, recordChange, apiKeys }),
       get signingKeys() {
         return live.keys;
       },

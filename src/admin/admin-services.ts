@@ -14,6 +14,7 @@ import { manageClients } from './manage-clients.ts';
 import { manageRoles } from './manage-roles.ts';
 import { manageServiceProviders } from './manage-service-providers.ts';
 import { manageUpstreams } from './manage-upstreams.ts';
+import type { ApiKeyService } from '../api-keys/api-key-service.ts';
 
 interface Parts {
   config: Config;
@@ -25,13 +26,14 @@ interface Parts {
   organizations: OrganizationService;
   webhooks: WebhookService;
   recordChange: RecordChange;
+  apiKeys: ApiKeyService;
 }
 
 /**
  * The operators' service layer: what the CLI, the admin API and the admin UI do, each change
  * checked against the caller's version (If-Match) and recorded in the audit log with its actor.
  */
-export function createAdminServices({ config, store, accounts, hasher, clients, registry, organizations, webhooks, recordChange }: Parts) {
+export function createAdminServices({ config, store, accounts, hasher, clients, registry, organizations, webhooks, recordChange, apiKeys }: Parts) {
   const transaction = store.transaction.bind(store);
   return {
     accounts: manageAccounts({ accounts, hasher, factors: store.factors, sessions: store.sessions, transaction, recordChange }),
@@ -43,6 +45,7 @@ export function createAdminServices({ config, store, accounts, hasher, clients, 
     audit: auditQueries(store.audit),
     organizations,
     webhooks,
+    apiKeys, // audited by the service itself
   };
 }
 

@@ -9,6 +9,7 @@ import { samlSpRoutes } from './saml-sp-routes.ts';
 import { upstreamRoutes } from './upstream-routes.ts';
 import { organizationRoutes } from './organization-routes.ts';
 import { webhookRoutes } from './webhook-routes.ts';
+import { apiKeyRoutes } from './api-key-routes.ts';
 
 /** The admin API's route table, in the order the OpenAPI document lists it. */
 export const adminRoutes = (admin: AdminServices, { production }: { production: boolean }): RouteSpec[] => [
@@ -19,6 +20,7 @@ export const adminRoutes = (admin: AdminServices, { production }: { production: 
   ...samlSpRoutes(admin.serviceProviders),
   ...upstreamRoutes(admin.upstreams),
   ...keyRoutes(admin.keys),
+  ...apiKeyRoutes(admin.apiKeys),
   ...auditRoutes(admin.audit),
   ...webhookRoutes(admin.webhooks),
 ];

@@ -231,6 +231,20 @@ describe('admin API: clients, roles, SAML SPs, upstreams, keys', () => {
     expect((await call('POST', '/clients', { body: { client_id: 'x', colour: 'red' } })).body.error_description).toBe('body.colour: is not a client metadata name Gatehouse knows');
   });
 
+  it('creates an API key, shows it once, and revokes it', async () => {
+    const created = await call('POST', '/api-keys', { body: { name: 'exporter', scopes: ['api'], expires_in_days: 7 } });
+    expect(created.status).toBe(201);
+    const { key, api_key: apiKey } = created.body as { key: string; api_key: { id: string } };
+    const rp = await discover(gatehouse.issuer, apiKey.id, key, oidc.ClientSecretBasic(key));
+    await expect(oidc.clientCredentialsGrant(rp, { scope: 'api' })).resolves.toBeDefined();
+    const read = await call('GET', `/api-keys/${apiKey.id}`);
+    expect(read.body).toMatchObject({ id: apiKey.id, name: 'exporter', scopes: ['api'], revoked_at: null, created_by: 'client:ops-writer' });
+    expect(JSON.stringify(read.body) + JSON.stringify((await call('GET', '/api-keys')).body)).not.toContain(key.split('.')[1]);
+    expect((await call('POST', `/api-keys/${apiKey.id}/revoke`)).status).toBe(204);
+    await expect(oidc.clientCredentialsGrant(rp, { scope: 'api' })).rejects.toBeDefined();
+    expect((await call('POST', '/api-keys', { body: { name: 'x', scopes: ['nope'] } })).body.error_description).toMatch(/^scopes: nope not accepted/);
+  });
+
   it('manages roles with ETags', async () => {
     expect((await call('POST', '/roles', { body: { name: 'auditor', permissions: ['audit:read'] } })).status).toBe(201);
     const etag = (await call('GET', '/roles/auditor')).headers.get('etag')!;
