@@ -1,10 +1,7 @@
-import os from 'node:os';
-import type { Actor } from '../../audit/changes.ts';
 import { parse, required, type Command } from '../command.ts';
 import { UsageError } from '../cli-error.ts';
 import { withCore } from '../with-core.ts';
-
-const operator = (): Actor => `cli:${os.userInfo().username}`;
+import { cliActor } from '../cli-actor.ts';
 const when = (date: Date | null, none: string) => (date ? date.toISOString() : none);
 
 /** gatehouse apikey create | list | revoke: API keys for machine callers (client_credentials). */
@@ -23,7 +20,7 @@ export const apikeyCommand: Command = async ([sub, ...args], config) => {
         return core.apiKeys.create({
           name: required(values.name, '--name'), scopes: values.scope?.flatMap((s) => s.split(' ').filter(Boolean)) ?? [],
           expiresInDays: days === undefined ? undefined : Number(days), owner: owner?.id, resource: values.resource,
-        }, operator());
+        }, cliActor());
       });
       process.stdout.write(`created API key ${apiKey.id} (${apiKey.name}), expires ${when(apiKey.expiresAt, 'never')}\n`);
       process.stdout.write(`key: ${key}\n(shown once; store it now. Use it as client_id ${apiKey.id} and client_secret with the client_credentials grant.)\n`);
@@ -42,7 +39,7 @@ export const apikeyCommand: Command = async ([sub, ...args], config) => {
     case 'revoke': {
       const { positionals } = parse(args, {}, true);
       if (positionals.length !== 1) throw new UsageError('give the API key id to revoke: gatehouse apikey revoke ID');
-      await withCore(config, (core) => core.apiKeys.revoke(positionals[0]!, operator()));
+      await withCore(config, (core) => core.apiKeys.revoke(positionals[0]!, cliActor()));
       process.stdout.write(`revoked API key ${positionals[0]}\n`);
       return 0;
     }
