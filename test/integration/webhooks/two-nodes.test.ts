@@ -52,5 +52,5 @@ describe('webhooks on two nodes', () => {
     expect(await gatehouseCli(['webhook', 'remove', id!], env)).toMatchObject({ code: 1, stderr: `gatehouse: no webhook with id "${id}"\n` });
     const actions = (await a.running.core.store.audit.read(1, 1000)).filter((r) => r.action.startsWith('admin.webhook.')).map((r) => [r.action, r.actor]);
     expect(actions).toEqual([['admin.webhook.create', expect.stringMatching(/^cli:/)], ['admin.webhook.rotate_secret', expect.stringMatching(/^cli:/)], ['admin.webhook.delete', expect.stringMatching(/^cli:/)]]);
-  }, 60_000);
+  }, 120_000); // five CLI processes, each opening the store
 });
