@@ -37,7 +37,7 @@ export function createAdminServices({ config, store, accounts, hasher, clients, 
   const transaction = store.transaction.bind(store);
   return {
     accounts: manageAccounts({ accounts, hasher, factors: store.factors, sessions: store.sessions, transaction, recordChange }),
-    clients: manageClients({ clients, transaction, recordChange }),
+    clients: manageClients({ clients, transaction }),
     serviceProviders: manageServiceProviders({ registry, transaction, recordChange }),
     upstreams: manageUpstreams({ upstreams: store.upstreams, recordChange }),
     roles: manageRoles({ roles: store.roles, recordChange }),

@@ -4,7 +4,7 @@ import type { Account, AccountFields, AccountStore } from '../accounts/account.t
 import type { AccountSession, AccountSessionStore } from '../accounts/account-sessions.ts';
 import { hashChecked, type AccountService } from '../accounts/account-service.ts';
 import type { PasswordHasher } from '../accounts/password-hasher.ts';
-import type { Actor, RecordChange } from '../audit/changes.ts';
+import { createChangeLog, type Actor, type RecordChange } from '../audit/changes.ts';
 import type { FactorStore } from '../mfa/factor.ts';
 import type { Store } from '../store/open-store.ts';
 import { checkIfMatch } from './etag.ts';
@@ -75,9 +75,10 @@ export function manageAccounts({ accounts, hasher, factors, sessions, transactio
       const current = await found(repos.accounts, id);
       checkIfMatch(ifMatch, accountView(current));
       await repos.accounts.update(id, await fields(current));
-      return [current, await found(repos.accounts, id)];
+      const updated = await found(repos.accounts, id);
+      await createChangeLog(repos.audit)(actor, action, { type: 'account', id }, current, updated);
+      return [current, updated];
     });
-    await recordChange(actor, action, { type: 'account', id }, before, after);
     if (after.disabled && !before.disabled) await sessions.end(id, {}); // a disabled account is signed out everywhere
     return accountView(after);
   }
@@ -93,9 +94,12 @@ export function manageAccounts({ accounts, hasher, factors, sessions, transactio
 
     async create(actor: Actor, input: AccountChanges & { email: string }): Promise<AccountView> {
       const { password, email_verified: emailVerified, ...rest } = input;
-      const created = await accounts.create({ ...rest, ...(emailVerified !== undefined ? { emailVerified } : {}), ...(password !== undefined ? { password } : {}) });
-      await recordChange(actor, 'account.create', { type: 'account', id: created.id }, undefined, created);
-      return accountView(created);
+      const passwordHash = password === undefined ? undefined : await hashChecked(hasher, password, { email: input.email, name: input.name });
+      return transaction(async (repos) => {
+        const created = await repos.accounts.create({ ...rest, ...(emailVerified !== undefined ? { emailVerified } : {}), ...(passwordHash ? { passwordHash } : {}) });
+        await createChangeLog(repos.audit)(actor, 'account.create', { type: 'account', id: created.id }, undefined, created);
+        return accountView(created);
+      });
     },
 
     update: (actor: Actor, id: string, input: AccountChanges, ifMatch?: string) => change(actor, id, ifMatch, async (current) => {

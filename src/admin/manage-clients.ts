@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { AppError } from '../app-error.ts';
-import type { Actor, RecordChange } from '../audit/changes.ts';
+import { createChangeLog, type Actor } from '../audit/changes.ts';
 import { SECRET_METHODS, type ClientService } from '../clients/client-service.ts';
 import type { ClientMetadata } from '../clients/client-store.ts';
 import type { Store } from '../store/open-store.ts';
@@ -25,11 +25,10 @@ function mergePatch(current: ClientMetadata, patch: Record<string, unknown>): Cl
 interface Deps {
   clients: ClientService;
   transaction: Store['transaction'];
-  recordChange: RecordChange;
 }
 
 /** What operators do to OIDC clients, from the CLI, the admin API and the admin UI alike; every change audited. */
-export function manageClients({ clients, transaction, recordChange }: Deps) {
+export function manageClients({ clients, transaction }: Deps) {
   const found = async (find: (id: string) => Promise<ClientMetadata | undefined>, id: string) => {
     const metadata = await find(id);
     if (!metadata) throw new AppError('client_not_found', 404, `no client with client_id ${id}`);
@@ -38,16 +37,15 @@ export function manageClients({ clients, transaction, recordChange }: Deps) {
 
   /** Reads, checks the caller's version, writes the next metadata, holding the client's lock. */
   async function change(actor: Actor, id: string, ifMatch: string | undefined, action: string, next: (current: ClientMetadata) => Promise<ClientMetadata>) {
-    const [before, after] = await transaction(async (repos) => {
+    return transaction(async (repos) => {
       await repos.lock(`client:${id}`);
       const current = await found(repos.clients.find, id);
       checkIfMatch(ifMatch, clientView(current));
       const metadata = await next(current);
       await repos.clients.save(metadata);
-      return [current, metadata];
+      await createChangeLog(repos.audit)(actor, action, { type: 'client', id }, current, metadata);
+      return metadata;
     });
-    await recordChange(actor, action, { type: 'client', id }, before, after);
-    return after;
   }
 
   return {
@@ -56,8 +54,13 @@ export function manageClients({ clients, transaction, recordChange }: Deps) {
 
     /** Creates a client; a generated secret comes back once in `client_secret`. */
     async create(actor: Actor, input: Record<string, unknown>): Promise<{ client: ClientView; client_secret?: string; warnings: string[] }> {
-      const { metadata, warnings } = await clients.create(input);
-      await recordChange(actor, 'client.create', { type: 'client', id: metadata.client_id }, undefined, metadata);
+      const { metadata, warnings } = await clients.prepare(input);
+      await transaction(async (repos) => {
+        await repos.lock(`client:${metadata.client_id}`);
+        if (await repos.clients.find(metadata.client_id)) throw new AppError('client_exists', 409, `a client with client_id ${metadata.client_id} already exists`);
+        await repos.clients.save(metadata);
+        await createChangeLog(repos.audit)(actor, 'client.create', { type: 'client', id: metadata.client_id }, undefined, metadata);
+      });
       const generated = input.client_secret === undefined && metadata.client_secret !== undefined;
       return { client: clientView(metadata), ...(generated ? { client_secret: String(metadata.client_secret) } : {}), warnings };
     },
@@ -88,10 +91,13 @@ export function manageClients({ clients, transaction, recordChange }: Deps) {
     },
 
     async delete(actor: Actor, id: string, ifMatch?: string): Promise<void> {
-      const before = await found(clients.find, id);
-      checkIfMatch(ifMatch, clientView(before));
-      await clients.delete(id);
-      await recordChange(actor, 'client.delete', { type: 'client', id }, before, undefined);
+      await transaction(async (repos) => {
+        await repos.lock(`client:${id}`);
+        const before = await found(repos.clients.find, id);
+        checkIfMatch(ifMatch, clientView(before));
+        await repos.clients.delete(id);
+        await createChangeLog(repos.audit)(actor, 'client.delete', { type: 'client', id }, before, undefined);
+      });
     },
   };
 }

@@ -48,7 +48,7 @@ export function changeDiff(before?: object, after?: object): Pick<ChangeDetail, 
 export type RecordChange = (actor: Actor, action: string, target: ChangeDetail['target'], before?: object, after?: object) => Promise<void>;
 
 /** Admin changes go to the tamper-evident audit log as `admin.<action>` with a secret-free diff. */
-export function createChangeLog(audit: AuditStore): RecordChange {
+export function createChangeLog(audit: Pick<AuditStore, 'append'>): RecordChange {
   return async (actor, action, target, before, after) => {
     await audit.append({ action: `admin.${action}`, actor, detail: { target, ...changeDiff(before, after) } });
   };

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import { parse as parseYaml } from 'yaml';
 import type { Core } from '../app.ts';
-import type { Actor } from '../audit/changes.ts';
+import { createChangeLog, type Actor } from '../audit/changes.ts';
 import { AppError } from '../app-error.ts';
 import { normalizeEmail, type AccountFields } from '../accounts/account.ts';
 import { passwordProblem } from '../accounts/password-policy.ts';
@@ -120,18 +120,18 @@ export async function applyImport(core: Core, document: unknown, source: string,
   if (problems.length) throw new ImportError(source, problems);
 
   const summary: ImportSummary = { clients: tally(), users: tally(), roles: tally(), saml_service_providers: tally(), identity_providers: tally(), organizations: tally(), warnings };
-  // what changed, audited once the transaction committed: who applied the file, and the diffs
-  const changes: { action: string; target: { type: string; id: string }; before?: object; after?: object }[] = [];
-  const note = (type: string, id: string, outcome: Outcome, before?: object, after?: object) => {
-    if (outcome !== 'unchanged') changes.push({ action: `${type}.${outcome === 'created' ? 'create' : 'update'}`, target: { type, id }, before, after });
-  };
   await core.store.transaction(async (repos) => {
+    // what changed, audited with the writes: who applied the file, and the diffs
+    const record = createChangeLog(repos.audit);
+    const note = async (type: string, id: string, outcome: Outcome, before?: object, after?: object) => {
+      if (!dryRun && outcome !== 'unchanged') await record(actor, `${type}.${outcome === 'created' ? 'create' : 'update'}`, { type, id }, before, after);
+    };
     for (const metadata of preparedClients) {
       const existing = await repos.clients.find(metadata.client_id);
       const outcome = !existing ? 'created' : isDeepStrictEqual(existing, metadata) ? 'unchanged' : 'updated';
       if (!dryRun && outcome !== 'unchanged') await repos.clients.save(metadata);
       summary.clients[outcome]++;
-      note('client', metadata.client_id, outcome, existing, metadata);
+      await note('client', metadata.client_id, outcome, existing, metadata);
     }
     for (const fields of preparedUsers) {
       const existing = await repos.accounts.findByEmail(fields.email);
@@ -142,7 +142,7 @@ export async function applyImport(core: Core, document: unknown, source: string,
       if (!dryRun && !existing) await repos.accounts.create(fields);
       if (!dryRun && existing && outcome === 'updated') await repos.accounts.update(existing.id, changes);
       summary.users[outcome]++;
-      note('account', fields.email, outcome, existing, existing ? { ...existing, ...changes } : fields);
+      await note('account', fields.email, outcome, existing, existing ? { ...existing, ...changes } : fields);
     }
     const existingRoles = new Map((await repos.roles.list()).map((r) => [r.name, r]));
     for (const input of roles) {
@@ -151,28 +151,27 @@ export async function applyImport(core: Core, document: unknown, source: string,
       const outcome = !existing ? 'created' : isDeepStrictEqual({ ...existing, permissions: normalizePermissions(existing.permissions) }, next) ? 'unchanged' : 'updated';
       if (!dryRun && outcome !== 'unchanged') await repos.roles.save(next);
       summary.roles[outcome]++;
-      note('role', next.name, outcome, existing, next);
+      await note('role', next.name, outcome, existing, next);
     }
     for (const sp of preparedSps) {
       const existing = await repos.samlServiceProviders.find(sp.entityId);
       const outcome = !existing ? 'created' : isDeepStrictEqual({ ...existing, createdAt: 0, updatedAt: 0 }, { ...sp, createdAt: 0, updatedAt: 0 }) ? 'unchanged' : 'updated';
       if (!dryRun && outcome !== 'unchanged') await repos.samlServiceProviders.save(sp.entityId, sp.metadataXml, sp.settings);
       summary.saml_service_providers[outcome]++;
-      note('saml_sp', sp.entityId, outcome, existing && { settings: existing.settings }, { settings: sp.settings });
+      await note('saml_sp', sp.entityId, outcome, existing && { settings: existing.settings }, { settings: sp.settings });
     }
     for (const upstream of preparedUpstreams) {
       const existing = await repos.upstreams.find(upstream.id);
       const outcome = !existing ? 'created' : isDeepStrictEqual(existing, upstream) ? 'unchanged' : 'updated';
       if (!dryRun && outcome !== 'unchanged') await repos.upstreams.save(upstream);
       summary.identity_providers[outcome]++;
-      note('identity_provider', upstream.id, outcome, existing, upstream);
+      await note('identity_provider', upstream.id, outcome, existing, upstream);
     }
     for (const [i, outcome] of (await applyOrganizations(repos, orgs.prepared, dryRun)).entries()) {
       summary.organizations[outcome]++;
-      note('organization', orgs.prepared[i]!.fields.slug, outcome, undefined, orgs.prepared[i]);
+      await note('organization', orgs.prepared[i]!.fields.slug, outcome, undefined, orgs.prepared[i]);
     }
   });
-  if (!dryRun) for (const change of changes) await core.recordChange(actor, change.action, change.target, change.before, change.after);
   return summary;
 }
 

@@ -1,5 +1,5 @@
-import type { DataSource } from 'typeorm';
-import { GENESIS, rowHash, type AuditRow } from '../audit/audit-chain.ts';
+import type { DataSource, EntityManager } from 'typeorm';
+import { GENESIS, rowHash, type AuditEntry, type AuditRow } from '../audit/audit-chain.ts';
 import type { AuditStore } from '../audit/audit-log.ts';
 import { patternsFor, type WebhookPayload } from '../webhooks/webhook.ts';
 import { AuditAnchorEntity, AuditCheckpointEntity, AuditEventEntity } from './entities/audit-event.ts';
@@ -7,23 +7,29 @@ import { AuditAnchorEntity, AuditCheckpointEntity, AuditEventEntity } from './en
 // Any fixed number, the same in every Gatehouse process: appends to the chain take turns.
 const AUDIT_LOCK = 7_420_002;
 
+/**
+ * Appends an entry at the end of the chain within a transaction: the chain's lock is held until it
+ * ends, so the entry lands with the change it records, or neither does.
+ */
+export async function appendAudit(manager: EntityManager, entry: AuditEntry): Promise<AuditRow> {
+  await manager.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_LOCK]);
+  const repo = manager.getRepository(AuditEventEntity);
+  const [last] = await repo.find({ order: { seq: 'DESC' }, take: 1 });
+  const anchor = last ? undefined : await manager.getRepository(AuditAnchorEntity).findOne({ where: {}, order: { seq: 'DESC' } });
+  const row = { seq: (last?.seq ?? anchor?.seq ?? 0) + 1, at: new Date(), action: entry.action, actor: entry.actor, detail: entry.detail };
+  const prevHash = last?.hash ?? anchor?.hash ?? GENESIS;
+  const stored: AuditRow = { ...row, prevHash, hash: rowHash(prevHash, row) };
+  await repo.insert(stored as never);
+  // the webhook outbox, in the same transaction: an event is never acknowledged without its deliveries
+  const payload: WebhookPayload = { type: row.action, timestamp: row.at.toISOString(), data: { seq: row.seq, actor: row.actor, detail: row.detail } };
+  await manager.query(`INSERT INTO webhook_deliveries (subscription_id, audit_seq, payload, next_attempt_at)
+    SELECT id, $1, $2::jsonb, now() FROM webhook_subscriptions WHERE enabled AND events ?| $3::text[]`, [row.seq, JSON.stringify(payload), patternsFor(row.action)]);
+  return stored;
+}
+
 export function auditRepository(dataSource: DataSource): AuditStore {
   return {
-    append: (entry) => dataSource.transaction(async (manager) => {
-      await manager.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_LOCK]);
-      const repo = manager.getRepository(AuditEventEntity);
-      const [last] = await repo.find({ order: { seq: 'DESC' }, take: 1 });
-      const anchor = last ? undefined : await manager.getRepository(AuditAnchorEntity).findOne({ where: {}, order: { seq: 'DESC' } });
-      const row = { seq: (last?.seq ?? anchor?.seq ?? 0) + 1, at: new Date(), action: entry.action, actor: entry.actor, detail: entry.detail };
-      const prevHash = last?.hash ?? anchor?.hash ?? GENESIS;
-      const stored: AuditRow = { ...row, prevHash, hash: rowHash(prevHash, row) };
-      await repo.insert(stored as never);
-      // the webhook outbox, in the same transaction: an event is never acknowledged without its deliveries
-      const payload: WebhookPayload = { type: row.action, timestamp: row.at.toISOString(), data: { seq: row.seq, actor: row.actor, detail: row.detail } };
-      await manager.query(`INSERT INTO webhook_deliveries (subscription_id, audit_seq, payload, next_attempt_at)
-        SELECT id, $1, $2::jsonb, now() FROM webhook_subscriptions WHERE enabled AND events ?| $3::text[]`, [row.seq, JSON.stringify(payload), patternsFor(row.action)]);
-      return stored;
-    }),
+    append: (entry) => dataSource.transaction((manager) => appendAudit(manager, entry)),
     last: async () => (await dataSource.getRepository(AuditEventEntity).find({ order: { seq: 'DESC' }, take: 1 }))[0],
     saveCheckpoint: async ({ seq, hash, signature }) => void (await dataSource.getRepository(AuditCheckpointEntity).upsert({ seq, hash, signature }, ['seq'])),
     checkpoints: async () => (await dataSource.getRepository(AuditCheckpointEntity).find({ order: { seq: 'ASC' } }))

@@ -15,7 +15,7 @@ import { samlParticipantRepository } from './saml-participant-repository.ts';
 import type { ParticipantStore } from '../saml/participants.ts';
 import type { UpstreamStore } from '../federation/upstream.ts';
 import { upstreamRepository } from './upstream-repository.ts';
-import { auditRepository } from './audit-repository.ts';
+import { appendAudit, auditRepository } from './audit-repository.ts';
 import type { AuditStore } from '../audit/audit-log.ts';
 import type { RoleStore } from '../accounts/roles.ts';
 import { roleRepository } from './role-repository.ts';
@@ -53,6 +53,8 @@ export interface Repositories {
   upstreams: UpstreamStore;
   roles: RoleStore;
   organizations: OrganizationStore;
+  /** In a transaction, an entry lands with the writes it records, or neither does. */
+  audit: Pick<AuditStore, 'append'>;
 }
 
 export interface Store extends Repositories {
@@ -178,6 +180,7 @@ function storeOn({ dataSource, redis, prefix, feed, observe, embedded }: Parts):
           upstreams: upstreamRepository(manager),
           roles: roleRepository(manager),
           organizations: organizationRepository(manager),
+          audit: { append: (entry) => appendAudit(manager, entry) },
           clients: {
             ...repo,
             save: async (metadata) => (changedClients.add(metadata.client_id), repo.save(metadata)),
