@@ -28,6 +28,8 @@ export async function startReceiver(secret = '') {
     refused: 0,
     badSignatures: 0,
     delayMs: 0,
+    /** While set, every request waits for it before answering (a receiver that is stuck until let go). */
+    hold: undefined as Promise<void> | undefined,
   };
   const seen = new Set<string>();
   const verify = (headers: http.IncomingHttpHeaders, body: string) => {
@@ -46,6 +48,7 @@ export async function startReceiver(secret = '') {
     req.on('data', (chunk: Buffer) => (body += chunk.toString()));
     req.on('end', () => void (async () => {
       if (state.delayMs) await new Promise((r) => setTimeout(r, state.delayMs));
+      if (state.hold) await state.hold;
       if (state.status < 200 || state.status >= 300) {
         state.refused++;
         res.writeHead(state.status).end('down for maintenance');

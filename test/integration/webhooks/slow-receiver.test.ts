@@ -11,7 +11,8 @@ describe('webhooks and a slow receiver', () => {
   it('delivers the other subscriptions\' events while one receiver is still answering', async () => {
     const core = bed.gh.running.core;
     const [slow, fast] = [await startReceiver(), await startReceiver()];
-    slow.state.delayMs = 2000;
+    let letGo = () => {};
+    slow.state.hold = new Promise<void>((resolve) => (letGo = resolve)); // stuck until the fast one is done
     for (const receiver of [slow, fast]) {
       receiver.state.secret = (await core.webhooks.create('cli:test', { url: receiver.url, events: ['sign_in_failed'] })).secret;
     }
@@ -23,6 +24,8 @@ describe('webhooks and a slow receiver', () => {
     const attempts = (await bed.db.query('SELECT attempts FROM webhook_deliveries d JOIN webhook_subscriptions s ON s.id = d.subscription_id WHERE s.url = $1', [slow.url])).rows;
     expect(attempts.map((r) => r.attempts)).toEqual([0, 0, 0]);
     expect(slow.state.received).toEqual([]);
+    slow.state.hold = undefined;
+    letGo();
     await until(() => slow.state.received.length === 3, 'the slow receiver\'s events, in the end');
     expect(slow.state.received.map((r) => (r.body.data as { detail: { n: number } }).detail.n)).toEqual([1, 2, 3]);
   }, 60_000);
