@@ -1,5 +1,6 @@
 // The admin API over HTTP: every route authorised, unauthorised (401), with the wrong scope (403),
 // with an invalid body (400 naming the field), and every update refused when another came first (412).
+import SwaggerParser from '@apidevtools/swagger-parser';
 import * as oidc from 'openid-client';
 import { startGatehouse, type TestGatehouse } from '../../helpers/gatehouse.ts';
 import { authorize, discover, REDIRECT_URI } from '../../helpers/relying-party.ts';
@@ -65,6 +66,11 @@ describe('admin API: authentication and scopes', () => {
     // and nothing undocumented answers
     expect((await call('GET', '/nothing-here')).status).toBe(404);
     expect((await call('PUT', '/accounts')).status).toBe(405);
+  });
+
+  it('serves an OpenAPI document that a validator accepts', async () => {
+    const document = await (await fetch(`${gatehouse.issuer}/admin/api/openapi.json`)).json();
+    await expect(SwaggerParser.validate(document)).resolves.toMatchObject({ openapi: '3.1.0' });
   });
 
   it('refuses bad, foreign and revoked tokens with invalid_token', async () => {
