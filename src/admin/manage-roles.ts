@@ -1,49 +1,56 @@
 import { AppError } from '../app-error.ts';
 import type { Role, RoleStore } from '../accounts/roles.ts';
-import type { Actor, RecordChange } from '../audit/changes.ts';
+import { createChangeLog, type Actor } from '../audit/changes.ts';
+import type { Store } from '../store/open-store.ts';
 import { checkIfMatch } from './etag.ts';
 import { pageOf, type Page, type PageRequest } from './paging.ts';
 
 interface Deps {
   roles: RoleStore;
-  recordChange: RecordChange;
+  transaction: Store['transaction'];
 }
 
 /** What operators do to roles and their permissions, from the CLI, the admin API and the admin UI alike. */
-export function manageRoles({ roles, recordChange }: Deps) {
-  const find = async (name: string) => (await roles.list()).find((r) => r.name === name);
-  const found = async (name: string) => {
-    const role = await find(name);
+export function manageRoles({ roles, transaction }: Deps) {
+  const find = async (store: RoleStore, name: string) => (await store.list()).find((r) => r.name === name);
+  const found = async (store: RoleStore, name: string) => {
+    const role = await find(store, name);
     if (!role) throw new AppError('role_not_found', 404, `no role named ${name}`);
     return role;
   };
 
+  /** Runs a change holding the role's lock; the audit entry lands with it. */
+  const change = <T>(name: string, fn: (tx: { roles: RoleStore; record: ReturnType<typeof createChangeLog> }) => Promise<T>) => transaction(async (repos) => {
+    await repos.lock(`role:${name}`);
+    return fn({ roles: repos.roles, record: createChangeLog(repos.audit) });
+  });
+
   return {
     page: async (request: PageRequest): Promise<Page<Role>> => pageOf(await roles.list(), (r) => r.name, request),
-    get: found,
+    get: (name: string) => found(roles, name),
 
-    async create(actor: Actor, role: Role): Promise<Role> {
-      if (await find(role.name)) throw new AppError('role_exists', 409, `a role named ${role.name} exists already`);
-      await roles.save(role);
-      await recordChange(actor, 'role.create', { type: 'role', id: role.name }, undefined, role);
+    create: (actor: Actor, role: Role): Promise<Role> => change(role.name, async (tx) => {
+      if (await find(tx.roles, role.name)) throw new AppError('role_exists', 409, `a role named ${role.name} exists already`);
+      await tx.roles.save(role);
+      await tx.record(actor, 'role.create', { type: 'role', id: role.name }, undefined, role);
       return role;
-    },
+    }),
 
-    async update(actor: Actor, name: string, changes: Partial<Omit<Role, 'name'>>, ifMatch?: string): Promise<Role> {
-      const before = await found(name);
+    update: (actor: Actor, name: string, changes: Partial<Omit<Role, 'name'>>, ifMatch?: string): Promise<Role> => change(name, async (tx) => {
+      const before = await found(tx.roles, name);
       checkIfMatch(ifMatch, before);
       const after = { ...before, ...changes, name };
-      await roles.save(after);
-      await recordChange(actor, 'role.update', { type: 'role', id: name }, before, after);
+      await tx.roles.save(after);
+      await tx.record(actor, 'role.update', { type: 'role', id: name }, before, after);
       return after;
-    },
+    }),
 
-    async delete(actor: Actor, name: string, ifMatch?: string): Promise<void> {
-      const before = await found(name);
+    delete: (actor: Actor, name: string, ifMatch?: string): Promise<void> => change(name, async (tx) => {
+      const before = await found(tx.roles, name);
       checkIfMatch(ifMatch, before);
-      await roles.delete(name);
-      await recordChange(actor, 'role.delete', { type: 'role', id: name }, before, undefined);
-    },
+      await tx.roles.delete(name);
+      await tx.record(actor, 'role.delete', { type: 'role', id: name }, before, undefined);
+    }),
   };
 }
 

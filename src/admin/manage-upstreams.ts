@@ -1,5 +1,6 @@
 import { AppError } from '../app-error.ts';
-import type { Actor, RecordChange } from '../audit/changes.ts';
+import { createChangeLog, type Actor } from '../audit/changes.ts';
+import type { Store } from '../store/open-store.ts';
 import { oidcUpstreamFrom, samlUpstreamFrom } from '../federation/upstream-input.ts';
 import type { Upstream, UpstreamStore } from '../federation/upstream.ts';
 import type { ImportOidcUpstream, ImportSamlUpstream } from '../import/import-schema.ts';
@@ -22,13 +23,13 @@ export type UpstreamInput = ({ kind: 'oidc' } & ImportOidcUpstream) | ({ kind: '
 
 interface Deps {
   upstreams: UpstreamStore;
-  recordChange: RecordChange;
+  transaction: Store['transaction'];
 }
 
 /** What operators do to upstream identity providers, from the CLI, the admin API and the admin UI alike. */
-export function manageUpstreams({ upstreams, recordChange }: Deps) {
-  const found = async (id: string) => {
-    const upstream = await upstreams.find(id);
+export function manageUpstreams({ upstreams, transaction }: Deps) {
+  const found = async (id: string, store: UpstreamStore = upstreams) => {
+    const upstream = await store.find(id);
     if (!upstream) throw new AppError('identity_provider_not_found', 404, `no upstream identity provider with id ${id}`);
     return upstream;
   };
@@ -39,29 +40,39 @@ export function manageUpstreams({ upstreams, recordChange }: Deps) {
     });
   };
 
+  /** Runs a change holding the upstream's lock; the audit entry lands with it. */
+  const change = <T>(id: string, fn: (tx: { upstreams: UpstreamStore; record: ReturnType<typeof createChangeLog> }) => Promise<T>) => transaction(async (repos) => {
+    await repos.lock(`identity-provider:${id}`);
+    return fn({ upstreams: repos.upstreams, record: createChangeLog(repos.audit) });
+  });
+
   return {
     page: async (request: PageRequest): Promise<Page<UpstreamView>> => pageOf((await upstreams.list()).map(upstreamView), (u) => u.id, request),
     get: async (id: string) => upstreamView(await found(id)),
 
     async create(actor: Actor, input: UpstreamInput, baseDir = process.cwd()): Promise<UpstreamView> {
-      const upstream = await resolve(input, baseDir);
-      if (await upstreams.find(upstream.id)) throw new AppError('identity_provider_exists', 409, `an upstream identity provider with id ${upstream.id} exists already`);
-      await upstreams.save(upstream);
-      await recordChange(actor, 'identity_provider.create', { type: 'identity_provider', id: upstream.id }, undefined, upstream);
-      return upstreamView(upstream);
+      const upstream = await resolve(input, baseDir); // metadata fetched before any lock is held
+      return change(upstream.id, async (tx) => {
+        if (await tx.upstreams.find(upstream.id)) throw new AppError('identity_provider_exists', 409, `an upstream identity provider with id ${upstream.id} exists already`);
+        await tx.upstreams.save(upstream);
+        await tx.record(actor, 'identity_provider.create', { type: 'identity_provider', id: upstream.id }, undefined, upstream);
+        return upstreamView(upstream);
+      });
     },
 
     /** Replaces an upstream's settings; its id and kind stay. A missing client secret keeps the current one. */
     async replace(actor: Actor, id: string, input: UpstreamInput, ifMatch?: string, baseDir = process.cwd()): Promise<UpstreamView> {
-      const before = await found(id);
-      checkIfMatch(ifMatch, upstreamView(before));
       if (input.id !== id) throw new AppError('invalid_request', 400, `id: is ${id} and cannot change`);
-      if (input.kind !== before.kind) throw new AppError('invalid_request', 400, `kind: is ${before.kind} and cannot change`);
       const next = await resolve(input, baseDir);
-      if (next.kind === 'oidc' && before.kind === 'oidc' && next.clientSecret === undefined && before.clientSecret !== undefined) next.clientSecret = before.clientSecret;
-      await upstreams.save(next);
-      await recordChange(actor, 'identity_provider.update', { type: 'identity_provider', id }, before, next);
-      return upstreamView(next);
+      return change(id, async (tx) => {
+        const before = await found(id, tx.upstreams);
+        checkIfMatch(ifMatch, upstreamView(before));
+        if (next.kind !== before.kind) throw new AppError('invalid_request', 400, `kind: is ${before.kind} and cannot change`);
+        if (next.kind === 'oidc' && before.kind === 'oidc' && next.clientSecret === undefined && before.clientSecret !== undefined) next.clientSecret = before.clientSecret;
+        await tx.upstreams.save(next);
+        await tx.record(actor, 'identity_provider.update', { type: 'identity_provider', id }, before, next);
+        return upstreamView(next);
+      });
     },
 
     /** Creates the upstream, or replaces the one with its id (the CLI's and the import file's way). */
@@ -69,12 +80,12 @@ export function manageUpstreams({ upstreams, recordChange }: Deps) {
       return (await upstreams.find(input.id)) ? this.replace(actor, input.id, input, undefined, baseDir) : this.create(actor, input, baseDir);
     },
 
-    async delete(actor: Actor, id: string, ifMatch?: string): Promise<void> {
-      const before = await found(id);
+    delete: (actor: Actor, id: string, ifMatch?: string): Promise<void> => change(id, async (tx) => {
+      const before = await found(id, tx.upstreams);
       checkIfMatch(ifMatch, upstreamView(before));
-      await upstreams.delete(id);
-      await recordChange(actor, 'identity_provider.delete', { type: 'identity_provider', id }, before, undefined);
-    },
+      await tx.upstreams.delete(id);
+      await tx.record(actor, 'identity_provider.delete', { type: 'identity_provider', id }, before, undefined);
+    }),
   };
 }
 

@@ -190,6 +190,10 @@ describe('admin API: accounts', () => {
     expect([first.status, second.status]).toEqual([200, 412]);
     expect(second.body).toMatchObject({ error: 'precondition_failed' });
     expect((await call('GET', `/accounts/${account.id}`)).body.name).toBe('First');
+    // at the same instant: one wins, the other is told, whatever the interleaving
+    const current = (await call('GET', `/accounts/${account.id}`)).headers.get('etag')!;
+    const racing = await Promise.all(['A', 'B', 'C'].map((name) => call('PATCH', `/accounts/${account.id}`, { body: { name }, ifMatch: current })));
+    expect(racing.map((r) => r.status).sort()).toEqual([200, 412, 412]);
   });
 
   it('names the field of an invalid body or query', async () => {
@@ -256,6 +260,9 @@ describe('admin API: clients, roles, SAML SPs, upstreams, keys', () => {
     const etag = (await call('GET', '/roles/auditor')).headers.get('etag')!;
     expect((await call('PATCH', '/roles/auditor', { body: { permissions: ['audit:read', 'audit:export'] }, ifMatch: etag })).body).toMatchObject({ permissions: ['audit:read', 'audit:export'] });
     expect((await call('PATCH', '/roles/auditor', { body: { description: 'stale' }, ifMatch: etag })).status).toBe(412);
+    const current = (await call('GET', '/roles/auditor')).headers.get('etag')!;
+    const racing = await Promise.all(['one', 'two'].map((description) => call('PATCH', '/roles/auditor', { body: { description }, ifMatch: current })));
+    expect(racing.map((r) => r.status).sort()).toEqual([200, 412]);
     expect((await call('PATCH', '/roles/auditor', { body: { permissions: 'audit:read' }, ifMatch: '*' })).body.error_description).toMatch(/^body\.permissions: /);
     // a permission for one audience (a resource or a client) reads back as it was written
     const qualified = { permission: 'audit:export', audience: 'https://audit.example.com' };
