@@ -123,7 +123,7 @@ export async function createCore(config: Config, mode: 'serve' | 'share', log: L
     });
     const recordChange = createChangeLog(store.audit);
     const organizations = createOrganizationService({
-      store: store.organizations, accounts: store.accounts, recordChange, production: config.production,
+      store: store.organizations, transaction: store.transaction.bind(store), accounts: store.accounts, recordChange, production: config.production,
       mail: { mailer, issuer: config.issuer, service: config.brand.name },
     });
     const jwks = providerJwks(await loadSigningKeys(config));

@@ -1,6 +1,7 @@
 import { AppError } from '../app-error.ts';
 import { checkIfMatch } from '../admin/etag.ts';
-import type { Actor, RecordChange } from '../audit/changes.ts';
+import { createChangeLog, type Actor, type RecordChange } from '../audit/changes.ts';
+import type { Store } from '../store/open-store.ts';
 import { normalizeEmail } from '../accounts/account.ts';
 import type { AccountStore } from '../accounts/account.ts';
 import {
@@ -10,6 +11,8 @@ import { createInvitations, type InvitationMail } from './invitations.ts';
 
 interface Deps {
   store: OrganizationStore;
+  /** Updates run in one transaction holding the organization's lock, their audit entry included. */
+  transaction: Store['transaction'];
   accounts: Pick<AccountStore, 'findByEmail' | 'findById'>;
   recordChange: RecordChange;
   mail: InvitationMail;
@@ -25,7 +28,7 @@ const audited = ({ createdAt: _c, updatedAt: _u, ...org }: Organization) => org;
  * Organizations, one service for everyone who changes them (CLI, import, admin API and UI):
  * each change an operator makes is recorded in the audit log with who made it.
  */
-export function createOrganizationService({ store, accounts, recordChange, mail, production }: Deps) {
+export function createOrganizationService({ store, transaction, accounts, recordChange, mail, production }: Deps) {
   const schema = organizationInput(production);
   const parse = (input: unknown) => {
     const parsed = schema.safeParse(input);
@@ -67,24 +70,34 @@ export function createOrganizationService({ store, accounts, recordChange, mail,
 
     /** Replaces the branding and policy (fields left out keep their value); `ifMatch` as the admin API gives it. */
     async update(actor: Actor, ref: string, changes: Partial<OrganizationInput>, ifMatch?: string): Promise<Organization> {
-      const before = await get(ref);
-      checkIfMatch(ifMatch, before);
-      const fields = parse({
-        slug: before.slug, name: before.name, logo_url: before.logoUrl, primary_color: before.primaryColor,
-        background_color: before.backgroundColor, require_mfa: before.requireMfa, ...changes,
+      const { id } = await get(ref);
+      return transaction(async (repos) => {
+        await repos.lock(`organization:${id}`);
+        const before = await repos.organizations.findById(id);
+        if (!before) throw notFound(ref);
+        checkIfMatch(ifMatch, before);
+        const fields = parse({
+          slug: before.slug, name: before.name, logo_url: before.logoUrl, primary_color: before.primaryColor,
+          background_color: before.backgroundColor, require_mfa: before.requireMfa, ...changes,
+        });
+        const clash = fields.slug !== before.slug ? await repos.organizations.findBySlug(fields.slug) : undefined;
+        if (clash) throw new AppError('slug_taken', 409, `The slug "${fields.slug}" is taken by another organization.`);
+        const after = await repos.organizations.save({ ...fields, id: before.id });
+        await createChangeLog(repos.audit)(actor, 'organization.update', target(before), audited(before), audited(after));
+        return after;
       });
-      const clash = fields.slug !== before.slug ? await store.findBySlug(fields.slug) : undefined;
-      if (clash) throw new AppError('slug_taken', 409, `The slug "${fields.slug}" is taken by another organization.`);
-      const after = await store.save({ ...fields, id: before.id });
-      await recordChange(actor, 'organization.update', target(before), audited(before), audited(after));
-      return after;
     },
 
     async delete(actor: Actor, ref: string, ifMatch?: string): Promise<void> {
-      const org = await get(ref);
-      checkIfMatch(ifMatch, org);
-      await store.delete(org.id); // memberships and invitations go with it (ON DELETE CASCADE)
-      await recordChange(actor, 'organization.delete', target(org), audited(org));
+      const { id } = await get(ref);
+      await transaction(async (repos) => {
+        await repos.lock(`organization:${id}`);
+        const org = await repos.organizations.findById(id);
+        if (!org) throw notFound(ref);
+        checkIfMatch(ifMatch, org);
+        await repos.organizations.delete(org.id); // memberships and invitations go with it (ON DELETE CASCADE)
+        await createChangeLog(repos.audit)(actor, 'organization.delete', target(org), audited(org));
+      });
     },
 
     members: async (ref: string) => store.members((await get(ref)).id),
