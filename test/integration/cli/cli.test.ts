@@ -7,7 +7,7 @@ import { gatehouseCli, type CliResult } from '../../helpers/cli.ts';
 import { freshDatabaseUrl } from '../../helpers/database.ts';
 
 // Each command starts a process that opens the database and checks the migrations: allow time.
-const SLOW = 120_000; // each command is a process that loads Gatehouse and opens the store
+const SLOW = 120_000;
 const tempDirs: string[] = [];
 const tempDir = (prefix: string) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
