@@ -13,6 +13,7 @@ import { createAssetsRouter } from './http/assets.ts';
 import { createCsrf } from './http/csrf.ts';
 import { errorHandler } from './http/errors.ts';
 import { securityHeaders } from './http/security-headers.ts';
+import { providerFastPath } from './http/provider-fast-path.ts';
 import { createRenderer, type Render } from './http/views.ts';
 import { createInteractionRouters } from './interactions/routes.ts';
 import { createHealthRouter } from './ops/health.ts';
@@ -212,6 +213,11 @@ export function createApp(core: Core, log: Logger): Koa {
   app.use(requestLog(log, core.metrics.httpDuration));
   app.use(securityHeaders({ issuer: config.issuer, logoUrl: config.brand.logoUrl }));
   app.use(errorHandler(render, log));
+  const providerApp = mount(provider);
+  // API keys authenticate as clients by the hash of their secret: hashed before oidc-provider
+  // sees them, on the fast path as at the end of the chain
+  const authorizationServer: Koa.Middleware = (ctx, next) => hashApiKeySecrets(ctx, () => providerApp(ctx, next));
+  app.use(providerFastPath(authorizationServer));
   const csrf = createCsrf(core.cookieKeys[0]!);
   const samlIdp = core.saml.idp;
   const onSignIn = signInRecorder(core.metrics);
@@ -281,7 +287,8 @@ export function createApp(core: Core, log: Logger): Koa {
   // every token exchange is an event operators can follow (RFC 8693 §5)
   (provider as unknown as EventEmitter).on(TOKEN_EXCHANGE_EVENT, (exchange: object) => log.info({ event: 'token_exchange', ...exchange }, 'token exchanged'));
   auditProviderEvents({ provider, events: core.store.securityEvents, audit: core.store.audit, log, tokenExchangeEvent: TOKEN_EXCHANGE_EVENT });
-  app.use(hashApiKeySecrets); // API keys authenticate as clients by the hash of their secret
-  app.use(mount(provider));
+  // last: oidc-provider (requests for its machine endpoints came straight here: providerFastPath;
+  // middleware those requests need belongs in authorizationServer or before the fast path)
+  app.use(authorizationServer);
   return app;
 }

@@ -50,4 +50,18 @@ describe('logs', () => {
     const generated = await fetch(`${gatehouse.issuer}/jwks`, { headers: { 'X-Request-Id': 'bad id with spaces' } });
     expect(generated.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
+
+  it('cover the token endpoint too, which skips the routers, with its security headers', async () => {
+    lines.length = 0;
+    const response = await fetch(`${gatehouse.issuer}/token`, {
+      method: 'POST', body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'api' }),
+      headers: { 'X-Request-Id': 'trace-456', authorization: `Basic ${Buffer.from('job:job-secret-0123456789abcdefgh').toString('base64')}` },
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('x-request-id')).toBe('trace-456');
+    expect(response.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    const line = lines.map((l) => JSON.parse(l)).find((l) => l.reqId === 'trace-456');
+    expect(line).toMatchObject({ msg: 'request', method: 'POST', route: '/token', status: 200 });
+  });
 });
