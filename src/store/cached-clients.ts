@@ -9,7 +9,9 @@ const TTL_MS = 5 * 60_000;
  * through and are announced on the change feed; every process drops its copy when told.
  */
 export function cachedClients(store: ClientStore, feed: ChangeFeed): ClientStore & { changed(id: string): Promise<void> } {
-  const cache = new Map<string, { metadata: ClientMetadata; until: number }>();
+  // kept as JSON (metadata is a jsonb column): each caller gets its own copy, and parsing is the
+  // cheapest way to make one on every token request
+  const cache = new Map<string, { json: string; until: number }>();
   feed.on('client', (id) => cache.delete(id));
   const changed = async (id: string) => {
     cache.delete(id);
@@ -20,9 +22,9 @@ export function cachedClients(store: ClientStore, feed: ChangeFeed): ClientStore
     changed,
     async find(clientId) {
       const hit = cache.get(clientId);
-      if (hit && hit.until > Date.now()) return structuredClone(hit.metadata);
+      if (hit && hit.until > Date.now()) return JSON.parse(hit.json) as ClientMetadata;
       const metadata = await store.find(clientId);
-      if (metadata) cache.set(clientId, { metadata, until: Date.now() + TTL_MS });
+      if (metadata) cache.set(clientId, { json: JSON.stringify(metadata), until: Date.now() + TTL_MS });
       else cache.delete(clientId);
       return metadata;
     },
