@@ -218,6 +218,11 @@ export function createApp(core: Core, log: Logger): Koa {
   // sees them, on the fast path as at the end of the chain
   const authorizationServer: Koa.Middleware = (ctx, next) => hashApiKeySecrets(ctx, () => providerApp(ctx, next));
   app.use(providerFastPath(authorizationServer));
+  // discovery and the JWKS, from memory, before any router looks at the path
+  app.use(oauthMetadataAlias);
+  const metadata = metadataCache();
+  core.afterKeysReload(metadata.forget);
+  app.use(metadata.middleware);
   const csrf = createCsrf(core.cookieKeys[0]!);
   const samlIdp = core.saml.idp;
   const onSignIn = signInRecorder(core.metrics);
@@ -267,7 +272,6 @@ export function createApp(core: Core, log: Logger): Koa {
     authenticate: adminAuthenticator({ provider, issuer: config.issuer, findAccount: accounts.findById }),
   }));
   for (const router of routers) app.use(router.routes()).use(router.allowedMethods());
-  app.use(oauthMetadataAlias);
   if (samlIdp) {
     const sessionAdapter = core.store.adapter('Session');
     app.use(samlLogoutAfterOidcLogout({
@@ -275,9 +279,6 @@ export function createApp(core: Core, log: Logger): Koa {
       sessionExists: async (uid) => Boolean(await sessionAdapter.findByUid(uid)),
     }));
   }
-  const metadata = metadataCache();
-  core.afterKeysReload(metadata.forget);
-  app.use(metadata.middleware);
   provider.on('server_error', (_ctx, err) => log.error({ err }, 'authorization server error'));
   provider.on('grant.success', (ctx) => core.metrics.tokens.inc({ grant_type: String(ctx.oidc.params?.grant_type ?? 'unknown') }));
   provider.on('grant.success', (ctx) => {
