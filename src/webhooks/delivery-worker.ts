@@ -81,9 +81,11 @@ export function startDeliveryWorker({ store, settings, log, onOutcome = () => {}
       lastPurge = Date.now();
       await store.purgeDelivered(new Date(Date.now() - settings.retentionDays * 86_400_000));
     }
-    // up to BATCH sends at once; whenever one ends (and frees its subscription's next event),
-    // claim again, so a slow receiver holds up only its own subscription
+    // up to BATCH sends at once; whenever one ends (and frees its subscription's next event), and
+    // every poll interval meanwhile (for events that arrived since), claim again: a slow receiver
+    // holds up only its own subscription
     const inFlight = new Set<Promise<void>>();
+    const poll = () => new Promise<void>((resolve) => setTimeout(resolve, settings.pollMs).unref());
     try {
       for (;;) {
         const room = stopping.signal.aborted ? 0 : BATCH - inFlight.size;
@@ -95,7 +97,7 @@ export function startDeliveryWorker({ store, settings, log, onOutcome = () => {}
           inFlight.add(sending);
         }
         if (!inFlight.size) return;
-        await Promise.race(inFlight);
+        await Promise.race([...inFlight, poll()]);
       }
     } finally {
       await Promise.all(inFlight);

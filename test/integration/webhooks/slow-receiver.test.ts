@@ -16,9 +16,12 @@ describe('webhooks and a slow receiver', () => {
     for (const receiver of [slow, fast]) {
       receiver.state.secret = (await core.webhooks.create('cli:test', { url: receiver.url, events: ['sign_in_failed'] })).secret;
     }
-    for (const n of [1, 2, 3]) {
-      await core.store.securityEvents.record({ accountId: null, kind: 'sign_in_failed', ip: '203.0.113.8', userAgent: null, deviceId: null, detail: { reason: 'invalid_credentials', n } });
-    }
+    const record = (n: number) => core.store.securityEvents.record({ accountId: null, kind: 'sign_in_failed', ip: '203.0.113.8', userAgent: null, deviceId: null, detail: { reason: 'invalid_credentials', n } });
+    await record(1);
+    await until(() => fast.state.received.length === 1, 'the fast receiver\'s first event');
+    // events that arrive while the slow receiver still holds its first one
+    await record(2);
+    await record(3);
     await until(() => fast.state.received.length === 3, 'the fast receiver\'s three events');
     // meanwhile the slow receiver's first attempt has not ended
     const attempts = (await bed.db.query('SELECT attempts FROM webhook_deliveries d JOIN webhook_subscriptions s ON s.id = d.subscription_id WHERE s.url = $1', [slow.url])).rows;
