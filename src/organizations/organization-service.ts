@@ -1,11 +1,12 @@
 import { AppError } from '../app-error.ts';
+import { isUuid } from '../uuid.ts';
 import { checkIfMatch } from '../admin/etag.ts';
 import { createChangeLog, type Actor, type RecordChange } from '../audit/changes.ts';
 import type { Store } from '../store/open-store.ts';
 import { normalizeEmail } from '../accounts/account.ts';
 import type { AccountStore } from '../accounts/account.ts';
 import {
-  isUuid, organizationInput, orgRolesSchema, toFields, type Membership, type Organization, type OrganizationInput, type OrganizationStore,
+  organizationInput, orgRolesSchema, toFields, type Membership, type Organization, type OrganizationInput, type OrganizationStore,
 } from './organization.ts';
 import { createInvitations, type InvitationMail } from './invitations.ts';
 

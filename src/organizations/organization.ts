@@ -64,8 +64,6 @@ export interface OrganizationStore {
   acceptInvitation(tokenHash: string, email: string, accountId: string): Promise<Membership | undefined>;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const isUuid = (text: string) => UUID.test(text);
 
 export const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
 /** Only #rrggbb reaches a stylesheet: nothing else can close the declaration and inject CSS. */

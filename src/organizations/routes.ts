@@ -10,7 +10,7 @@ import type { Render } from '../http/views.ts';
 import { currentSession, type CurrentSession } from '../provider/current-session.ts';
 import { ownSignIn } from '../provider/own-sign-in.ts';
 import { brandingCss, brandingOf } from './branding.ts';
-import { isUuid } from './organization.ts';
+import { isUuid } from '../uuid.ts';
 import type { OrganizationService } from './organization-service.ts';
 
 interface Deps {

@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { AppError } from '../app-error.ts';
+import { isUuid } from '../uuid.ts';
 import { normalizeEmail, type Account, type AccountFields, type AccountStore } from '../accounts/account.ts';
 import { AccountEntity } from './entities/account.ts';
 
@@ -33,5 +34,3 @@ async function emailUnique<T>(email: string, write: () => Promise<T>): Promise<T
     throw error;
   }
 }
-
-const isUuid = (id: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);

@@ -84,15 +84,6 @@ export async function startReceiver(secret = '') {
   };
 }
 
-/** Waits for a condition, checking often, up to a bound. */
-export async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
 /** A Gatehouse for webhook tests, a direct connection to its database (to read the outbox), and one close for all (receivers too). */
 export async function webhookTestbed(env: Record<string, string>): Promise<{ gh: TestGatehouse; db: pg.Client; close(): Promise<void> }> {
   const gh = await startGatehouse({ env });

@@ -3,7 +3,7 @@ import { formAction, hiddenField } from '../../helpers/browser.ts';
 import { startGatehouse, type TestGatehouse } from '../../helpers/gatehouse.ts';
 import { authorize, discover } from '../../helpers/relying-party.ts';
 import { ALICE, seedWebApp, WEB_APP } from '../../helpers/seed.ts';
-import { until } from '../../helpers/webhook-receiver.ts';
+import { until } from '../../helpers/eventually.ts';
 
 const EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
 const GATEWAY = 'https://gateway.example.com';

@@ -1,7 +1,8 @@
 import * as oidc from 'openid-client';
 import { startGatehouse, type TestGatehouse } from '../../helpers/gatehouse.ts';
 import { discover } from '../../helpers/relying-party.ts';
-import { closeReceivers, startReceiver, until } from '../../helpers/webhook-receiver.ts';
+import { until } from '../../helpers/eventually.ts';
+import { closeReceivers, startReceiver } from '../../helpers/webhook-receiver.ts';
 
 /** Webhook subscriptions through the admin API: created with the secret shown once, ETags, audited as the client. */
 describe('webhooks in the admin API', () => {

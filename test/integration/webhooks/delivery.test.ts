@@ -3,7 +3,8 @@ import { createWebhookService } from '../../../src/webhooks/webhook-service.ts';
 import type { TestGatehouse } from '../../helpers/gatehouse.ts';
 import { authorize, discover } from '../../helpers/relying-party.ts';
 import { ALICE, seedWebApp, WEB_APP } from '../../helpers/seed.ts';
-import { startReceiver, until, webhookTestbed } from '../../helpers/webhook-receiver.ts';
+import { until } from '../../helpers/eventually.ts';
+import { startReceiver, webhookTestbed } from '../../helpers/webhook-receiver.ts';
 
 // fast polling and short backoff, so a test waits for conditions, not for fixed time
 const FAST = { WEBHOOK_POLL_MS: '25', WEBHOOK_BACKOFF_MIN_MS: '20', WEBHOOK_BACKOFF_MAX_SECONDS: '1', WEBHOOK_TIMEOUT_MS: '500' };

@@ -1,4 +1,5 @@
-import { startReceiver, until, webhookTestbed } from '../../helpers/webhook-receiver.ts';
+import { until } from '../../helpers/eventually.ts';
+import { startReceiver, webhookTestbed } from '../../helpers/webhook-receiver.ts';
 
 /** A receiver that takes its time holds up its own subscription only, not the others on the node. */
 describe('webhooks and a slow receiver', () => {

@@ -1,7 +1,8 @@
 import { startGatehouse, type TestGatehouse } from '../../helpers/gatehouse.ts';
 import { freshDatabaseUrl } from '../../helpers/database.ts';
 import { gatehouseCli } from '../../helpers/cli.ts';
-import { closeReceivers, startReceiver, until } from '../../helpers/webhook-receiver.ts';
+import { until } from '../../helpers/eventually.ts';
+import { closeReceivers, startReceiver } from '../../helpers/webhook-receiver.ts';
 
 const FAST = { WEBHOOK_POLL_MS: '10', WEBHOOK_BACKOFF_MIN_MS: '20', WEBHOOK_BACKOFF_MAX_SECONDS: '1' };
 
