@@ -133,11 +133,12 @@ export async function createCore(config: Config, mode: 'serve' | 'share', log: L
       config, jwks, cookieKeys, pairwiseSalt: loadPairwiseSalt(config), signingKeys: () => live.keys, adapter: store.adapter, mfa, render,
       accounts: { findById: accounts.findById, permissionsOf: store.roles.permissionsOf, organizations }, apiKeys: store.apiKeys,
     });
+    const servers = resourceServers(config);
     const apiKeys = createApiKeyService({
       store: store.apiKeys, recordChange, accountExists: async (id) => Boolean(await accounts.findById(id)),
       // any resource but the admin API, which only registered clients reach
       resourceScopes: (identifier = config.defaultResource) =>
-        (identifier === adminResource(config.issuer) ? undefined : resourceServers(config).get(identifier)?.scope.split(' ').filter(Boolean)),
+        (identifier === adminResource(config.issuer) ? undefined : servers.get(identifier)?.scope.split(' ').filter(Boolean)),
     });
     const clients = createClientService(store.clients, (metadata) => provider.Client.validate(metadata));
     const tokens = createEmailTokens(store.singleUse);

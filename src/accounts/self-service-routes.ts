@@ -6,7 +6,7 @@ import { AppError } from '../app-error.ts';
 import type { Csrf } from '../http/csrf.ts';
 import type { Render } from '../http/views.ts';
 import { formFields, refusal } from '../http/forms.ts';
-import type { Mfa } from '../mfa/mfa-service.ts';
+import { methodsOf, type Mfa } from '../mfa/mfa-service.ts';
 import type { FactorStore } from '../mfa/factor.ts';
 import type { SingleUseStore } from './single-use.ts';
 import { ownSignIn } from '../provider/own-sign-in.ts';
@@ -88,12 +88,12 @@ export function createSelfServiceRoutes(deps: Deps): Router {
     ctx.body = render(view, { account, csrf: csrf.tokenFor(`account:${who.sessionUid}`), ...data });
   };
   const overview = async (ctx: Context, who: Me, extra: Record<string, unknown> = {}) => {
-    const [methods, live, recent] = await Promise.all([
-      mfa.methods(who.accountId), sessions.list(who.accountId),
+    const [all, live, recent] = await Promise.all([
+      factors.list(who.accountId), sessions.list(who.accountId),
       events.recent(who.accountId, 20, ['sign_in', 'sign_in_failed', 'risk_decision', 'mfa_required', 'password_changed', 'password_reset', 'factor_added', 'factor_removed', 'recovery_codes_regenerated', 'sessions_ended']),
     ]);
-    const [totps, passkeys] = await Promise.all([factors.list(who.accountId, 'totp'), factors.list(who.accountId, 'passkey')]);
-    await show(ctx, who, 'account', { title: 'Your account', methods, totps, passkeys, sessions: live, current: who.sessionId, events: recent, ...extra });
+    const [totps, passkeys] = [all.filter((f) => f.kind === 'totp'), all.filter((f) => f.kind === 'passkey')];
+    await show(ctx, who, 'account', { title: 'Your account', methods: methodsOf(all), totps, passkeys, sessions: live, current: who.sessionId, events: recent, ...extra });
   };
 
   // a GET without a session starts a sign-in; forms without one are refused

@@ -42,10 +42,9 @@ export function verifyChain(rows: AuditRow[], anchor = { seq: 0, hash: GENESIS }
   let previous = anchor;
   for (const row of rows) {
     if (row.hash !== rowHash(row.prevHash, row)) return { seq: row.seq, problem: 'edited' };
-    if (row.prevHash !== previous.hash) {
+    if (row.prevHash !== previous.hash || row.seq !== previous.seq + 1) {
       return { seq: row.seq, problem: row.seq > previous.seq + 1 ? 'missing before it' : 'out of order or inserted' };
     }
-    if (row.seq !== previous.seq + 1) return { seq: row.seq, problem: row.seq > previous.seq + 1 ? 'missing before it' : 'out of order or inserted' };
     previous = row;
   }
   return undefined;

@@ -14,6 +14,15 @@ export function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: s
   }
 }
 
+/** "KEY=VALUE" values of a repeated flag as an object; `shape` says what the flag takes. */
+export function pairs(values: string[] | undefined, flag: string, shape: string): Record<string, string> | undefined {
+  return values && Object.fromEntries(values.map((pair) => {
+    const eq = pair.indexOf('=');
+    if (eq < 1 || eq === pair.length - 1) throw new UsageError(`${flag} takes ${shape} (got "${pair}")`);
+    return [pair.slice(0, eq), pair.slice(eq + 1)];
+  }));
+}
+
 export function required<T>(value: T | undefined, flag: string): T {
   if (value === undefined || value === '') throw new UsageError(`${flag} is required`);
   return value;

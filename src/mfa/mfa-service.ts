@@ -3,7 +3,13 @@ import { limited, type LimiterFactory } from '../accounts/attempt-limiter.ts';
 import type { RiskDecision } from '../risk/risk-engine.ts';
 import { acrFor, meets } from './acr.ts';
 import type { EmailCodes } from './email-code.ts';
-import type { FactorStore } from './factor.ts';
+import type { Factor, FactorStore } from './factor.ts';
+
+/** Which second factors an account has, from its factors. */
+export function methodsOf(all: Factor[]) {
+  const count = (kind: string) => all.filter((f) => f.kind === kind).length;
+  return { totp: count('totp') > 0, passkeys: count('passkey'), recoveryCodes: count('recovery') };
+}
 import type { RecoveryCodes } from './recovery-codes.ts';
 import type { Passkeys } from './passkeys.ts';
 import type { Totp } from './totp.ts';
@@ -37,11 +43,7 @@ export function createMfa({ factors, totp, recovery, emailCodes, passkeys, limit
   const wrongCodes = limiters({ name: 'wrong-codes', points: codesPerAccount - 1, durationSeconds: LOCK_SECONDS });
   const codeMails = limiters({ name: 'code-mails', points: 3, durationSeconds: 900 });
 
-  const methods = async (accountId: string) => {
-    const all = await factors.list(accountId);
-    const count = (kind: string) => all.filter((f) => f.kind === kind).length;
-    return { totp: count('totp') > 0, passkeys: count('passkey'), recoveryCodes: count('recovery') };
-  };
+  const methods = async (accountId: string) => methodsOf(await factors.list(accountId));
 
   return {
     methods,

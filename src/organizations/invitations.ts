@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import { AppError } from '../app-error.ts';
+import { hashLinkToken } from '../accounts/email-tokens.ts';
 import type { Account } from '../accounts/account.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import type { Invitation, Membership, Organization, OrganizationStore } from './organization.ts';
@@ -14,8 +15,7 @@ export interface InvitationMail {
 }
 
 /** The link's token: 256 random bits in base64url; only its SHA-256 is stored. */
-const hashOf = (token: unknown) =>
-  (typeof token === 'string' && /^[\w-]{43}$/.test(token) ? crypto.createHash('sha256').update(token).digest('base64url') : undefined);
+const hashOf = hashLinkToken;
 
 const expired = () => new AppError('invitation_expired', 400, 'This invitation has expired or was already used. Ask for a new one.');
 

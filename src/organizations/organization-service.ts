@@ -128,8 +128,9 @@ export function createOrganizationService({ store, transaction, accounts, record
     /** Mails an invitation link to the address; answers when it expires. */
     async invite(actor: Actor, ref: string, email: string, invitedRoles: string[] = []): Promise<{ expiresAt: Date }> {
       const org = await get(ref);
-      const invited = await invitations.send(org, normalizeEmail(email), roles(invitedRoles), actor);
-      await recordChange(actor, 'organization.invite', target(org), undefined, { email: normalizeEmail(email), roles: roles(invitedRoles), expiresAt: invited.expiresAt });
+      const [address, granted] = [normalizeEmail(email), roles(invitedRoles)];
+      const invited = await invitations.send(org, address, granted, actor);
+      await recordChange(actor, 'organization.invite', target(org), undefined, { email: address, roles: granted, expiresAt: invited.expiresAt });
       return invited;
     },
 

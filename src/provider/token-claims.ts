@@ -3,7 +3,7 @@ import type { ApiKey } from '../api-keys/api-key.ts';
 import { isApiKeyId } from '../api-keys/api-key.ts';
 import { rolesClaims, type AccountLookup } from './find-account.ts';
 import { organizationClaims } from '../organizations/organization-claims.ts';
-import { organizationOfToken } from './organization-hint.ts';
+import { grantOrganization } from './organization-hint.ts';
 
 interface Token {
   extra?: Record<string, unknown>;
@@ -33,7 +33,7 @@ export function extraTokenClaims(accounts: AccountLookup, apiKeys: { find(id: st
     // the grant is loaded already at the token endpoint; read it again only when it is not
     const loaded = ctx.oidc.entities.Grant;
     const grant = loaded?.jti === grantId ? loaded : await ctx.oidc.provider.Grant.find(grantId);
-    const org = await organizationClaims(accounts.organizations, await organizationOfToken(ctx, { grantId }), accountId);
+    const org = await organizationClaims(accounts.organizations, grantOrganization(grant), accountId);
     if (!grant?.getOIDCScope().split(' ').includes('roles')) return Object.keys(org).length ? { ...extra, ...org } : extra;
     const account = await accounts.findById(accountId);
     if (!account) return extra;

@@ -33,7 +33,6 @@ export function webhookRepository(dataSource: DataSource): WebhookStore {
     find,
     list: async () => (await subscriptions.find({ order: { createdAt: 'ASC' } })).map(withoutSecret),
     async update(id, fields) {
-      if (!(await subscriptions.existsBy({ id }))) return undefined;
       if (Object.keys(fields).length) await subscriptions.update({ id }, fields);
       return find(id);
     },

@@ -2,7 +2,7 @@ import type { Context } from 'koa';
 import type Provider from 'oidc-provider';
 import { AppError } from '../../app-error.ts';
 import type { Account } from '../../accounts/account.ts';
-import { ADMIN_SCOPES, adminResource, type AdminScope } from './admin-resource.ts';
+import { adminResource, adminScopesOf, type AdminScope } from './admin-resource.ts';
 import type { AdminCaller } from './route-spec.ts';
 
 /** The role a person needs for admin tokens and the admin UI. */
@@ -57,7 +57,7 @@ export function adminAuthenticator({ provider, issuer, findAccount }: Deps) {
       if (!account || account.disabled) throw invalid('The account the token was issued to no longer exists or is disabled.');
       if (!account.roles.includes(ADMIN_ROLE)) throw new BearerError(403, 'insufficient_scope', `The account does not hold the ${ADMIN_ROLE} role.`);
     }
-    const scopes = new Set((token.scope ?? '').split(' ').filter((s): s is AdminScope => (ADMIN_SCOPES as readonly string[]).includes(s)));
+    const scopes = new Set(adminScopesOf(token.scope));
     // admin:write includes reading
     const allowed = scopes.has(needs) || (needs === 'admin:read' && scopes.has('admin:write'));
     if (!allowed) throw new BearerError(403, 'insufficient_scope', `This needs the ${needs} scope.`, `, scope="${needs}"`);

@@ -3,7 +3,7 @@ import type { Context } from 'koa';
 import { AppError } from '../../app-error.ts';
 import { etagOf } from '../etag.ts';
 import type { AccountView } from '../manage-accounts.ts';
-import { doneNotice, PAGE_SIZE, queryText, type AdminUi } from './admin-session.ts';
+import { doneNotice, PAGE_SIZE, queryText, wordsFrom, type AdminUi } from './admin-session.ts';
 
 const NOTICES: Record<string, string> = {
   created: 'The account is created.',
@@ -15,7 +15,6 @@ const NOTICES: Record<string, string> = {
 };
 
 /** Roles as typed in a text field: separated by commas or spaces. */
-const rolesFrom = (text: string) => [...new Set(text.split(/[\s,]+/).map((r) => r.trim()).filter(Boolean))];
 
 /** Accounts: search, pages, detail with its sessions, create, edit, disable, reset factors, end sessions. */
 export function accountPages(router: Router, ui: AdminUi): void {
@@ -52,7 +51,7 @@ export function accountPages(router: Router, ui: AdminUi): void {
       if (!values.email) throw new AppError('invalid_request', 400, 'email: enter the account\'s email address');
       const password = field(ctx, 'password');
       const created = await admin.accounts.create(who(ctx).actor, {
-        email: values.email, name: values.name || null, roles: rolesFrom(values.roles), email_verified: values.email_verified, ...(password ? { password } : {}),
+        email: values.email, name: values.name || null, roles: wordsFrom(values.roles), email_verified: values.email_verified, ...(password ? { password } : {}),
       });
       ctx.redirect(`${path(created.id)}?done=created`);
     } catch (error) {
@@ -64,7 +63,7 @@ export function accountPages(router: Router, ui: AdminUi): void {
 
   router.post('/accounts/:id', (ctx) => change(ctx, 'saved', (id) => admin.accounts.update(who(ctx).actor, id, {
     name: field(ctx, 'name').trim() || null,
-    roles: rolesFrom(field(ctx, 'roles')),
+    roles: wordsFrom(field(ctx, 'roles')),
     email_verified: field(ctx, 'email_verified') === 'on',
     disabled: field(ctx, 'disabled') === 'on',
   }, field(ctx, 'if_match'))));

@@ -24,6 +24,9 @@ export const ADMIN_MAX_AGE = 3600;
 export const PAGE_SIZE = 25;
 
 /** A query string parameter as text, or undefined when absent or empty. */
+/** Names typed into a form field, separated by spaces or commas, each once. */
+export const wordsFrom = (text: string) => [...new Set(text.split(/[\s,]+/).map((w) => w.trim()).filter(Boolean))];
+
 export const queryText = (ctx: Context, name: string): string | undefined => {
   const value = ctx.query[name];
   return typeof value === 'string' && value !== '' ? value : undefined;

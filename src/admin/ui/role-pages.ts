@@ -3,12 +3,11 @@ import type { Context } from 'koa';
 import { AppError } from '../../app-error.ts';
 import type { Role } from '../../accounts/roles.ts';
 import { etagOf } from '../etag.ts';
-import { doneNotice, PAGE_SIZE, queryText, type AdminUi } from './admin-session.ts';
+import { doneNotice, PAGE_SIZE, queryText, wordsFrom, type AdminUi } from './admin-session.ts';
 
 const NOTICES: Record<string, string> = { created: 'The role is created.', saved: 'The role is saved.' };
 
 /** Permissions as typed: one a line, or separated by commas or spaces. */
-const permissionsFrom = (text: string) => [...new Set(text.split(/[\s,]+/).map((p) => p.trim()).filter(Boolean))];
 
 /** Roles and the permissions they grant: list, create, edit. */
 export function rolePages(router: Router, ui: AdminUi): void {
@@ -26,7 +25,7 @@ export function rolePages(router: Router, ui: AdminUi): void {
     const values = { name: field(ctx, 'name').trim(), description: field(ctx, 'description').trim(), permissions: field(ctx, 'permissions') };
     try {
       if (!/^[\w.:-]{1,100}$/.test(values.name)) throw new AppError('invalid_request', 400, 'name: 1 to 100 letters, digits, dots, colons, dashes or underscores');
-      const role = await admin.roles.create(who(ctx).actor, { name: values.name, description: values.description || null, permissions: permissionsFrom(values.permissions) });
+      const role = await admin.roles.create(who(ctx).actor, { name: values.name, description: values.description || null, permissions: wordsFrom(values.permissions) });
       ctx.redirect(`${path(role.name)}?done=created`);
     } catch (error) {
       const message = ui.refused(ctx, error);
@@ -40,7 +39,7 @@ export function rolePages(router: Router, ui: AdminUi): void {
     const name = ctx.params.name!;
     try {
       const description = field(ctx, 'description').trim();
-      await admin.roles.update(who(ctx).actor, name, { description: description || null, permissions: permissionsFrom(field(ctx, 'permissions')) }, field(ctx, 'if_match'));
+      await admin.roles.update(who(ctx).actor, name, { description: description || null, permissions: wordsFrom(field(ctx, 'permissions')) }, field(ctx, 'if_match'));
       ctx.redirect(`${path(name)}?done=saved`);
     } catch (error) {
       const message = ui.refused(ctx, error);

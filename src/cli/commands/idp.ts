@@ -1,6 +1,6 @@
 import { AppError } from '../../app-error.ts';
 import { formatPath, oidcIdentityProvider, samlIdentityProvider } from '../../import/import-schema.ts';
-import { parse, type Command } from '../command.ts';
+import { pairs, parse, type Command } from '../command.ts';
 import { UsageError } from '../cli-error.ts';
 import { withCore } from '../with-core.ts';
 import { cliActor } from '../cli-actor.ts';
@@ -10,21 +10,12 @@ const COMMON = {
   'no-provision': { type: 'boolean' }, claim: { type: 'string', multiple: true }, 'roles-from': { type: 'string' }, role: { type: 'string', multiple: true },
 } as const;
 
-/** "a=b" pairs of repeated flags as an object. */
-function pairs(values: string[] | undefined, flag: string): Record<string, string> | undefined {
-  return values && Object.fromEntries(values.map((pair) => {
-    const eq = pair.indexOf('=');
-    if (eq < 1 || eq === pair.length - 1) throw new UsageError(`${flag} takes KEY=VALUE (got "${pair}")`);
-    return [pair.slice(0, eq), pair.slice(eq + 1)];
-  }));
-}
-
 /** gatehouse idp add-oidc|add-saml|list|remove: upstream identity providers people sign in with. */
 export const idpCommand: Command = async ([sub, ...args], config) => {
   const common = (values: Record<string, unknown>) => ({
     id: values.id, display_name: values.name, domains: values.domain, trusted_domains: values['trusted-domain'],
-    provision: values['no-provision'] ? false : undefined, claims: pairs(values.claim as string[] | undefined, '--claim'),
-    roles: values['roles-from'] ? { from: values['roles-from'], map: pairs(values.role as string[] | undefined, '--role') ?? {} } : undefined,
+    provision: values['no-provision'] ? false : undefined, claims: pairs(values.claim as string[] | undefined, '--claim', 'KEY=VALUE'),
+    roles: values['roles-from'] ? { from: values['roles-from'], map: pairs(values.role as string[] | undefined, '--role', 'KEY=VALUE') ?? {} } : undefined,
   });
   const checked = <T>(result: { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } }): T => {
     if (!result.success) throw new UsageError(result.error.issues.map((i) => `${formatPath(i.path) ? `${formatPath(i.path)}: ` : ''}${i.message}`).join('; '));

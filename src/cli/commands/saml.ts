@@ -1,7 +1,7 @@
 import { AppError } from '../../app-error.ts';
 import { formatPath, samlServiceProvider } from '../../import/import-schema.ts';
 import { resolveSpInput } from '../../saml/sp-input.ts';
-import { parse, type Command } from '../command.ts';
+import { pairs, parse, type Command } from '../command.ts';
 import { UsageError } from '../cli-error.ts';
 import { withCore } from '../with-core.ts';
 import { cliActor } from '../cli-actor.ts';
@@ -16,11 +16,7 @@ export const samlCommand: Command = async ([noun, sub, ...args], config) => {
         'name-id-format': { type: 'string' }, 'idp-initiated': { type: 'boolean' }, 'no-encryption': { type: 'boolean' },
         'no-response-signature': { type: 'boolean' }, 'no-assertion-signature': { type: 'boolean' },
       });
-      const attributes = values.attribute && Object.fromEntries(values.attribute.map((pair) => {
-        const [source, name] = pair.split('=');
-        if (!source || !name) throw new UsageError(`--attribute takes SOURCE=NAME, like email=mail (got "${pair}")`);
-        return [source, name];
-      }));
+      const attributes = pairs(values.attribute, '--attribute', 'SOURCE=NAME, like email=mail');
       // the same schema as the import file's entries, so both say the same about the same mistake
       const parsed = samlServiceProvider.safeParse({
         metadata_file: values['metadata-file'], metadata_url: values['metadata-url'], attributes, name_id_format: values['name-id-format'],

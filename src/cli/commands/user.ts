@@ -1,4 +1,5 @@
 import type { Core } from '../../app.ts';
+import type { Account } from '../../accounts/account.ts';
 import { AppError } from '../../app-error.ts';
 import { parse, readPassword, required, type Command } from '../command.ts';
 import { UsageError } from '../cli-error.ts';
@@ -7,10 +8,10 @@ import { cliActor } from '../cli-actor.ts';
 
 const passwordFlags = { password: { type: 'string' }, 'password-stdin': { type: 'boolean' } } as const;
 
-async function accountId(core: Core, email: string): Promise<string> {
+async function accountByEmail(core: Core, email: string): Promise<Account> {
   const account = await core.accounts.findByEmail(email);
   if (!account) throw new AppError('account_not_found', 404, `no user with the email ${email}`);
-  return account.id;
+  return account;
 }
 
 export const userCommand: Command = async ([sub, ...args], config) => {
@@ -42,7 +43,7 @@ export const userCommand: Command = async ([sub, ...args], config) => {
       const { values } = parse(args, { email: { type: 'string' }, ...passwordFlags });
       const email = required(values.email, '--email');
       const password = await readPassword(values);
-      await withCore(config, async (core) => core.admin.accounts.update(cliActor(), await accountId(core, email), { password }));
+      await withCore(config, async (core) => core.admin.accounts.update(cliActor(), (await accountByEmail(core, email)).id, { password }));
       process.stdout.write(`password set for ${email}\n`);
       return 0;
     }
@@ -51,7 +52,7 @@ export const userCommand: Command = async ([sub, ...args], config) => {
       const email = required(values.email, '--email');
       const role = required(values.role, '--role');
       await withCore(config, async (core) => {
-        const account = await core.admin.accounts.get(await accountId(core, email));
+        const account = await accountByEmail(core, email);
         if (!account.roles.includes(role)) await core.admin.accounts.update(cliActor(), account.id, { roles: [...account.roles, role] });
       });
       process.stdout.write(`${email} has the role ${role}\n`);
