@@ -13,7 +13,7 @@ import { startRedisServer } from '../test/helpers/redis-server.ts';
 import { REDIRECT_URI } from '../test/helpers/relying-party.ts';
 import { measure, tokenRequest, type Throughput } from './load.ts';
 import { table, writeResults, type Row } from './report.ts';
-import { peakRss, PRODUCTION_ENV, PRODUCTION_NODE_FLAGS, startProcess, type BenchServer } from './servers.ts';
+import { peakRss, PRODUCTION_ENTRY, PRODUCTION_ENV, PRODUCTION_NODE_FLAGS, startProcess, type BenchServer } from './servers.ts';
 import { argon2Ceiling, signIns, signInStorm } from './sign-in.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
@@ -49,7 +49,7 @@ async function main(): Promise<void> {
     users: [user],
   }));
 
-  const gatehouse = await startProcess('src/server.ts', {
+  const gatehouse = await startProcess(PRODUCTION_ENTRY, {
     DATABASE_URL: await freshDatabaseUrl(), REDIS_URL: process.env.REDIS_URL!, GATEHOUSE_KEYS_FILE: keysFile,
     GATEHOUSE_IMPORT: importFile, GATEHOUSE_DATA_DIR: work, LOG_LEVEL: 'warn', ACCESS_TOKEN_SIGNING_ALG: 'ES256',
     LOGIN_RATE_LIMIT: '100000', LOCKOUT_THRESHOLD: '1000', ...PRODUCTION_ENV,
@@ -108,9 +108,9 @@ async function runSoak(server: BenchServer): Promise<{ start: number; end: numbe
 async function measureColdStart(): Promise<number> {
   const dataDir = path.join(work, 'cold');
   fs.mkdirSync(dataDir, { mode: 0o755 });
-  const first = await startProcess('src/server.ts', { GATEHOUSE_DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...PRODUCTION_ENV }, PRODUCTION_NODE_FLAGS);
+  const first = await startProcess(PRODUCTION_ENTRY, { GATEHOUSE_DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...PRODUCTION_ENV }, PRODUCTION_NODE_FLAGS);
   await first.stop();
-  const second = await startProcess('src/server.ts', { GATEHOUSE_DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...PRODUCTION_ENV }, PRODUCTION_NODE_FLAGS);
+  const second = await startProcess(PRODUCTION_ENTRY, { GATEHOUSE_DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...PRODUCTION_ENV }, PRODUCTION_NODE_FLAGS);
   await second.stop();
   return second.startedInMs;
 }

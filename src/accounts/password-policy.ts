@@ -1,12 +1,22 @@
-import { dictionary } from '@zxcvbn-ts/language-common';
+import { createRequire } from 'node:module';
 
 // NIST SP 800-63B §5.1.1.2: a minimum length, long passphrases allowed, no composition rules, and
 // a check against passwords known to be common or breached and against context-specific words.
 export const MIN_PASSWORD_LENGTH = 12;
 export const MAX_PASSWORD_LENGTH = 1024;
 
-/** About 50,000 of the most common passwords from breach corpora, shipped with the package (no network). */
-const COMMON = new Set((dictionary as Record<string, string[]>)['passwords-common']);
+/**
+ * About 50,000 of the most common passwords from breach corpora, shipped with the package (no
+ * network). Loaded when a password is first set: a node that only issues tokens never needs it.
+ */
+let common: Set<string> | undefined;
+function commonPasswords(): Set<string> {
+  if (!common) {
+    const { dictionary } = createRequire(import.meta.url)('@zxcvbn-ts/language-common') as { dictionary: Record<string, string[]> };
+    common = new Set(dictionary['passwords-common']);
+  }
+  return common;
+}
 
 export interface PasswordContext {
   email?: string;
@@ -23,6 +33,7 @@ export function passwordProblem(password: string, context: PasswordContext = {})
   const folded = password.toLowerCase();
   const squeezed = folded.replace(/[\s\-_.]+/g, '');
   const core = squeezed.replace(/^[^\p{L}]+|[^\p{L}]+$/gu, ''); // "Password1234!" is "password" with decoration
+  const COMMON = commonPasswords();
   if (COMMON.has(folded) || COMMON.has(squeezed) || COMMON.has(core) || /^(.)\1+$/u.test(squeezed) || isSequence(squeezed)) {
     return 'is too common: it appears in lists of breached passwords. Choose another, for example a few unrelated words';
   }

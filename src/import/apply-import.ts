@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
-import { parse as parseYaml } from 'yaml';
 import type { Core } from '../app.ts';
 import { createChangeLog, type Actor } from '../audit/changes.ts';
 import { AppError } from '../app-error.ts';
@@ -48,8 +47,9 @@ export async function applyImportFile(core: Core, file: string, options: Omit<Im
     throw new ImportError(file, [`cannot read the file: ${(error as Error).message.split(',')[0]}`]);
   }
   let document: unknown;
+  const parse: (text: string) => unknown = file.endsWith('.json') ? JSON.parse : (await import('yaml')).parse; // YAML only when asked
   try {
-    document = file.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+    document = parse(text);
   } catch (error) {
     // V8 quotes the JSON around the mistake, which may hold a password: keep only the reason
     const reason = (error as Error).message.replace(/^(Unexpected token .+?), [\s\S]* is not valid JSON$/, '$1').split('\n')[0];

@@ -1,4 +1,3 @@
-import QRCode from 'qrcode';
 import { generateSecret, generateURI, verify } from 'otplib';
 import type { FactorStore } from './factor.ts';
 
@@ -22,6 +21,7 @@ export function createTotp(factors: FactorStore, issuer: string) {
 
     async render(secret: string, label: string): Promise<TotpEnrolment> {
       const uri = generateURI({ issuer, label, secret, period: PERIOD });
+      const { default: QRCode } = await import('qrcode'); // only at enrolment
       const svg = await QRCode.toString(uri, { type: 'svg', errorCorrectionLevel: 'M', margin: 1 });
       return { secret, uri, qrSvgDataUrl: `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}` };
     },

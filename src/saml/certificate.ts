@@ -1,8 +1,6 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import 'reflect-metadata'; // @peculiar/x509's dependency injection needs it loaded first
-import * as x509 from '@peculiar/x509';
 import type { Config } from '../config/config.ts';
 
 export interface SamlCredentials {
@@ -44,6 +42,8 @@ export async function loadSamlCredentials(config: Config): Promise<SamlCredentia
 
 /** A self-signed RSA-2048 / SHA-256 certificate for ten years (SAML trusts the metadata, not a CA). */
 export async function generateSamlCertificate(hostname: string): Promise<{ cert: string; key: string }> {
+  await import('reflect-metadata'); // @peculiar/x509's dependency injection needs it loaded first
+  const x509 = await import('@peculiar/x509'); // only to make a development certificate
   const keys = await crypto.webcrypto.subtle.generateKey(RSA, true, ['sign', 'verify']);
   const now = new Date();
   const certificate = await x509.X509CertificateGenerator.createSelfSigned({

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { SAML, ValidateInResponseTo, type CacheProvider, type Profile } from '@node-saml/node-saml';
+import type { CacheProvider, Profile } from '@node-saml/node-saml';
 import { AppError } from '../../app-error.ts';
 import type { SingleUseStore } from '../../accounts/single-use.ts';
 import type { UpstreamIdentity } from '../../federation/federation-service.ts';
@@ -34,19 +34,21 @@ export function createSamlBridge({ issuer, credentials, pending }: { issuer: str
     getAsync: async (key) => ((await pending.peek(`saml-sp-request:${key}`))?.value as string | undefined) ?? null,
     removeAsync: async (key) => (key ? (((await pending.take(`saml-sp-request:${key}`))?.value as string | undefined) ?? null) : null),
   };
-  // one node-saml instance per upstream and metadata version, not one per request
-  const instances = new Map<string, ReturnType<typeof build>>();
-  const samlFor = (upstream: SamlUpstream) => {
+  // one node-saml instance per upstream and metadata version, not one per request; node-saml
+  // itself is loaded when an upstream is first used
+  const instances = new Map<string, Awaited<ReturnType<typeof build>>>();
+  const samlFor = async (upstream: SamlUpstream) => {
     const key = `${upstream.id}\u0000${upstream.metadataXml}`;
     let instance = instances.get(key);
     if (!instance) {
       if (instances.size >= 100) instances.clear();
-      instance = build(upstream);
+      instance = await build(upstream);
       instances.set(key, instance);
     }
     return instance;
   };
-  function build(upstream: SamlUpstream) {
+  async function build(upstream: SamlUpstream) {
+    const { SAML, ValidateInResponseTo } = await import('@node-saml/node-saml');
     const metadata = parseIdpMetadata(upstream.metadataXml);
     const sso = metadata.singleSignOnServices.find((s) => s.binding === BINDING.redirect) ?? metadata.singleSignOnServices.find((s) => s.binding === BINDING.post)!;
     return {
@@ -71,7 +73,7 @@ export function createSamlBridge({ issuer, credentials, pending }: { issuer: str
 
   return {
     /** This SP's metadata for the upstream's administrators: entity ID, ACS, SLO (both bindings), our certificates. */
-    metadata: (upstream: SamlUpstream) => samlFor(upstream).saml.generateServiceProviderMetadata(credentials.cert, credentials.cert)
+    metadata: async (upstream: SamlUpstream) => (await samlFor(upstream)).saml.generateServiceProviderMetadata(credentials.cert, credentials.cert)
       .replace(/<SingleLogoutService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="([^"]+)"\/>/,
         `<SingleLogoutService Binding="${BINDING.redirect}" Location="$1"/>$&`),
 
@@ -83,7 +85,7 @@ export function createSamlBridge({ issuer, credentials, pending }: { issuer: str
     async start(upstream: SamlUpstream, uid: string): Promise<string> {
       const relayState = crypto.randomBytes(24).toString('base64url');
       await pending.put(`upstream-saml:${relayState}`, { uid, upstreamId: upstream.id }, REQUEST_SECONDS);
-      const { saml, binding } = samlFor(upstream);
+      const { saml, binding } = await samlFor(upstream);
       if (binding === BINDING.redirect) return saml.getAuthorizeUrlAsync(relayState, undefined, {});
       const html = await saml.getAuthorizeFormAsync(relayState);
       const fields = Object.fromEntries([...html.matchAll(/name="(\w+)" value="([^"]*)"/g)].map((m) => [m[1]!, m[2]!]));
@@ -101,7 +103,7 @@ export function createSamlBridge({ issuer, credentials, pending }: { issuer: str
      * answers who it is and the LogoutResponse URL to send the browser to.
      */
     async logout(upstream: SamlUpstream, request: { query?: Record<string, string>; rawQuery?: string; body?: Record<string, string> }) {
-      const { saml } = samlFor(upstream);
+      const { saml } = await samlFor(upstream);
       let result: { profile: Profile | null; loggedOut: boolean };
       try {
         result = request.body
@@ -131,7 +133,7 @@ export function createSamlBridge({ issuer, credentials, pending }: { issuer: str
       const destination = root.getAttribute('Destination');
       if (destination && destination !== acsUrl) throw rejected(upstream, `its Destination ${destination} is not this ACS`);
 
-      const { saml } = samlFor(upstream);
+      const { saml } = await samlFor(upstream);
       let profile: Profile | null;
       try {
         ({ profile } = await saml.validatePostResponseAsync({ SAMLResponse: encoded }));

@@ -30,7 +30,7 @@ export function createSpBridgeRoutes({ bridge, endSessionsOf, upstreams, render,
 
   router.get('/metadata', async (ctx) => {
     ctx.type = 'application/samlmetadata+xml';
-    ctx.body = bridge.metadata(await upstreamOf(ctx));
+    ctx.body = await bridge.metadata(await upstreamOf(ctx));
   });
 
   router.post('/acs', form, async (ctx) => {
