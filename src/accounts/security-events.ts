@@ -17,6 +17,10 @@ export interface SecurityEventStore {
   record(event: NewSecurityEvent): Promise<void>;
   /** The account's newest events first. */
   recent(accountId: string, limit: number, kinds?: string[], since?: Date): Promise<SecurityEvent[]>;
-  /** How many events of this kind happened since then, for an account or from an IP address. */
-  count(filter: { kind: string; since: Date; accountId?: string; ip?: string }): Promise<number>;
+  /** Where the account's newest successful sign-ins since then came from (their origin only, for the risk engine). */
+  signInOrigins(accountId: string, limit: number, since: Date): Promise<SignInOrigin[]>;
+  /** Failed sign-ins since then for the account and from the address. */
+  failuresSince(since: Date, accountId: string, ip: string): Promise<{ account: number; ip: number }>;
 }
+
+export type SignInOrigin = Pick<SecurityEvent, 'ip' | 'userAgent' | 'deviceId' | 'createdAt'>;

@@ -15,17 +15,16 @@ export function createRiskService(events: SecurityEventStore, settings: Config['
   return {
     async assess(accountId: string, attempt: Attempt, now = new Date()): Promise<RiskAssessment> {
       const since = new Date(now.getTime() - HOUR);
-      const [past, accountFailures, ipFailures] = await Promise.all([
-        events.recent(accountId, 200, ['sign_in'], new Date(now.getTime() - 90 * 24 * HOUR)),
-        events.count({ kind: 'sign_in_failed', since, accountId }),
-        events.count({ kind: 'sign_in_failed', since, ip: attempt.ip }),
+      const [past, failures] = await Promise.all([
+        events.signInOrigins(accountId, 200, new Date(now.getTime() - 90 * 24 * HOUR)),
+        events.failuresSince(since, accountId, attempt.ip),
       ]);
       const assessment = assessRisk({
         deviceId: attempt.deviceId, network: networkOf(attempt.ip), userAgentFamily: userAgentFamily(attempt.userAgent), hour: now.getUTCHours(),
         past: past.map((e) => ({
           deviceId: e.deviceId, network: networkOf(e.ip ?? ''), userAgentFamily: userAgentFamily(e.userAgent ?? undefined), hour: e.createdAt.getUTCHours(),
         })),
-        accountFailures, ipFailures,
+        accountFailures: failures.account, ipFailures: failures.ip,
       }, settings);
       return assessment;
     },

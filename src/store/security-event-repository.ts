@@ -10,8 +10,18 @@ export function securityEventRepository(manager: EntityManager): SecurityEventSt
       where: { accountId, ...(kinds ? { kind: In(kinds) } : {}), ...(since ? { createdAt: MoreThanOrEqual(since) } : {}) },
       order: { createdAt: 'DESC' }, take: limit,
     }),
-    count: ({ kind, since, accountId, ip }) => repo.countBy({
-      kind, createdAt: MoreThanOrEqual(since), ...(accountId ? { accountId } : {}), ...(ip ? { ip } : {}),
+    // columns only, no detail: a sign-in's detail carries its whole risk breakdown
+    signInOrigins: (accountId, limit, since) => repo.find({
+      select: { ip: true, userAgent: true, deviceId: true, createdAt: true },
+      where: { accountId, kind: 'sign_in', createdAt: MoreThanOrEqual(since) }, order: { createdAt: 'DESC' }, take: limit,
     }),
+    async failuresSince(since, accountId, ip) {
+      const [row] = await manager.query(
+        `SELECT count(*) FILTER (WHERE account_id = $2) AS account, count(*) FILTER (WHERE ip = $3) AS ip
+           FROM security_events WHERE kind = 'sign_in_failed' AND created_at >= $1 AND (account_id = $2 OR ip = $3)`,
+        [since, accountId, ip],
+      ) as { account: string; ip: string }[];
+      return { account: Number(row?.account ?? 0), ip: Number(row?.ip ?? 0) };
+    },
   };
 }
