@@ -55,7 +55,10 @@ async function main(): Promise<void> {
     LOGIN_RATE_LIMIT: '100000', LOCKOUT_THRESHOLD: '1000', ...PRODUCTION_ENV,
   }, PRODUCTION_NODE_FLAGS);
   cleanup.push(() => gatehouse.stop());
-  const bare = await startProcess('bench/bare-provider.ts', { KEYS_FILE: keysFile, CLIENT_ID: machine.id, CLIENT_SECRET: machine.secret });
+  const bare = await startProcess('bench/bare-provider.ts', {
+    KEYS_FILE: keysFile, CLIENT_ID: machine.id, CLIENT_SECRET: machine.secret,
+    WEB_CLIENT_ID: web.id, WEB_CLIENT_SECRET: web.secret, REDIRECT_URI, USER_EMAIL: user.email, USER_PASSWORD: user.password,
+  });
   cleanup.push(() => bare.stop());
   await new Promise((resolve) => setTimeout(resolve, 1000));
   const idleRss = gatehouse.rss();
@@ -70,6 +73,7 @@ async function main(): Promise<void> {
   const jwks = await pair((s) => ({ url: `${s.url}/jwks` }));
   const ceiling = await argon2Ceiling(Math.min(seconds, 5));
   const signIn = await signIns(gatehouse.url, web, user, seconds, cores * 2);
+  const bareSignIn = await signIns(bare.url, web, user, seconds, cores * 2);
   const [duringStorm, storm] = await Promise.all([
     measure(tokenRequest(gatehouse.url, machine.id, machine.secret), seconds, connections),
     signInStorm(gatehouse.url, seconds + 2, 64),
@@ -83,6 +87,7 @@ async function main(): Promise<void> {
     { name: 'discovery', gatehouse: rps(discovery.gatehouse), reference: `bare ${rps(discovery.bare)}`, ratio: discovery.gatehouse.rps / discovery.bare.rps, target: '≥ 1.0' },
     { name: 'JWKS', gatehouse: rps(jwks.gatehouse), reference: `bare ${rps(jwks.bare)}`, ratio: jwks.gatehouse.rps / jwks.bare.rps, target: '≥ 1.0' },
     { name: 'sign-ins (code+PKCE, argon2id) per core', gatehouse: `${(signIn.perSecond / cores).toFixed(1)}/s`, reference: `argon2 ${(ceiling / cores).toFixed(1)}/s`, ratio: signIn.perSecond / ceiling, target: '≥ 0.8' },
+    { name: 'the same, bare oidc-provider + argon2id', gatehouse: `${(bareSignIn.perSecond / cores).toFixed(1)}/s`, reference: `argon2 ${(ceiling / cores).toFixed(1)}/s`, ratio: bareSignIn.perSecond / ceiling, target: '' },
     { name: 'tokens during a sign-in storm', gatehouse: rps(duringStorm), reference: `normal ${tokens.gatehouse.rps.toFixed(0)}/s`, ratio: duringStorm.rps / tokens.gatehouse.rps, target: '≥ 0.6' },
     { name: 'storm sign-ins refused with 429', gatehouse: `${storm.refused} of ${storm.attempts}`, reference: '', target: '> 0' },
     { name: 'cold start, embedded default', gatehouse: `${coldStart.toFixed(0)} ms`, reference: '', target: '< 3000 ms' },
@@ -92,7 +97,7 @@ async function main(): Promise<void> {
   const header = `Gatehouse benchmark: Node ${process.version}, ${cores} cores, ${os.cpus()[0]?.model ?? 'cpu'}, ${seconds} s per measure, ${connections} connections`;
   const files = writeResults(path.resolve('bench/results'), {
     when: new Date().toISOString(), node: process.version, cores, seconds, connections,
-    tokens, discovery, jwks, argon2PerSecond: ceiling, signInsPerSecond: signIn.perSecond, signInFailures: signIn.refused,
+    tokens, discovery, jwks, argon2PerSecond: ceiling, signInsPerSecond: signIn.perSecond, signInFailures: signIn.refused, bareSignInsPerSecond: bareSignIn.perSecond, bareSignInFailures: bareSignIn.refused,
     tokensDuringStorm: duringStorm, storm, coldStartMs: coldStart, rssMiB: { idle: idleRss, loaded: loaded.peakMiB }, soak,
   }, rows);
   process.stdout.write(`${header}\n\n${table(rows)}\n\nwritten: ${files.json}, ${files.svg}\n`);
