@@ -26,7 +26,7 @@ export function requestLog(log: Logger, duration: Histogram<'method' | 'route' |
       const route = typeof matched === 'string' ? matched : undefined;
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       duration.observe({ method: ctx.method, route: route ?? 'unmatched', status: String(ctx.status) }, seconds);
-      log.info({ reqId: id, method: ctx.method, route: route ?? routeOf(path), status: ctx.status, durationMs: seconds * 1000 }, 'request');
+      if (log.isLevelEnabled('info')) log.info({ reqId: id, method: ctx.method, route: route ?? routeOf(path), status: ctx.status, durationMs: seconds * 1000 }, 'request');
     }
   };
 }

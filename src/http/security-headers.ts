@@ -11,17 +11,17 @@ export function securityHeaders({ issuer, logoUrl }: { issuer: string; logoUrl?:
     "default-src 'none'", "script-src 'self'", "style-src 'self'", "connect-src 'self'", `img-src 'self' data:${logoOrigin}`,
     "base-uri 'none'", "frame-ancestors 'none'",
   ].join('; ');
-  const https = issuer.startsWith('https://');
+  const headers = {
+    'Content-Security-Policy': csp,
+    'X-Content-Type-Options': 'nosniff',
+    'X-Frame-Options': 'DENY',
+    'Referrer-Policy': 'no-referrer',
+    'Cross-Origin-Opener-Policy': 'same-origin',
+    'Permissions-Policy': 'camera=(), microphone=(), geolocation=()',
+    ...(issuer.startsWith('https://') ? { 'Strict-Transport-Security': 'max-age=31536000; includeSubDomains' } : {}),
+  };
   return async (ctx, next) => {
-    ctx.set({
-      'Content-Security-Policy': csp,
-      'X-Content-Type-Options': 'nosniff',
-      'X-Frame-Options': 'DENY',
-      'Referrer-Policy': 'no-referrer',
-      'Cross-Origin-Opener-Policy': 'same-origin',
-      'Permissions-Policy': 'camera=(), microphone=(), geolocation=()',
-      ...(https ? { 'Strict-Transport-Security': 'max-age=31536000; includeSubDomains' } : {}),
-    });
+    ctx.set(headers);
     await next();
   };
 }
