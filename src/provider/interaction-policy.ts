@@ -27,17 +27,23 @@ export function createInteractionPolicy(mfa: MfaPolicy, orgs: OrganizationLookup
   const policy = interactionPolicy.base();
   policy.add(new interactionPolicy.Prompt({ name: 'select_account', requestable: true }), 0);
   const session = (ctx: KoaContextWithOIDC) => ctx.oidc.session as unknown as { accountId?: string; acr?: string; amr?: string[] };
+  // an existing session without a second factor; not one whose login this interaction has just
+  // completed: that sign-in met the same rule a moment ago, before its login completed
+  const unsteppedSession = (ctx: KoaContextWithOIDC) => {
+    const { accountId, amr = [] } = session(ctx);
+    return accountId && !amr.includes('mfa') && !ctx.oidc.result?.login ? accountId : undefined;
+  };
   policy.add(new interactionPolicy.Prompt(
     { name: 'mfa', requestable: false },
     new interactionPolicy.Check('acr_required', 'a stronger authentication is requested', async (ctx) =>
       !meets(session(ctx).acr, requestedAcr(ctx.oidc.params as Record<string, unknown>, ctx.oidc.client as never))),
     new interactionPolicy.Check('factor_enrolled', 'the account has a second factor', async (ctx) => {
-      const { accountId, amr = [] } = session(ctx);
-      return Boolean(accountId) && !amr.includes('mfa') && await mfa.hasStrongFactor(accountId!);
+      const accountId = unsteppedSession(ctx);
+      return Boolean(accountId) && await mfa.hasStrongFactor(accountId!);
     }),
     new interactionPolicy.Check('organization_mfa', 'the organization requires a second factor', async (ctx) => {
-      const { accountId, amr = [] } = session(ctx);
-      return Boolean(accountId) && !amr.includes('mfa') && await organizationRequiresMfa(orgs, requestedOrganization(ctx.oidc.params as Record<string, unknown>), accountId!);
+      const accountId = unsteppedSession(ctx);
+      return Boolean(accountId) && await organizationRequiresMfa(orgs, requestedOrganization(ctx.oidc.params as Record<string, unknown>), accountId!);
     }),
   ), policy.findIndex((p) => p.name === 'login') + 1);
   policy.add(new interactionPolicy.Prompt(

@@ -108,6 +108,17 @@ describe.each(STORAGE_KINDS)('second factors (%s)', (storage) => {
     expect(audit.find((r) => r.action === 'mfa_failed')?.detail).toMatchObject({ method: 'totp', reason: expect.any(String), ip: expect.any(String) });
   });
 
+  it('steps up a session that began before its account enrolled a factor', async () => {
+    const who = await newAccount();
+    const browser = new Browser();
+    const { secret } = await enrolTotp(browser, who); // signed in with the password alone, then enrolled
+    const { page, verifier } = await signIn(who, {}, browser);
+    expect(page.url.startsWith(REDIRECT_URI)).toBe(false);
+    expect(page.body).toContain('Code from your authenticator app');
+    const done = await post(browser, page, '/mfa', { code: code(secret) }, atCallback);
+    expect(await idToken(done, verifier)).toMatchObject({ acr: ACR_MFA, amr: ['pwd', 'otp', 'mfa'] });
+  });
+
   it('accepts each recovery code once', async () => {
     const who = await newAccount();
     const { codes } = await enrolTotp(new Browser(), who);
