@@ -2,7 +2,7 @@ import pg from 'pg';
 import type { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
 
-export type Topic = 'client' | 'keys' | 'api_key';
+export type Topic = 'client' | 'keys' | 'api_key' | 'upstream';
 type Handler = (id: string) => void;
 
 /**

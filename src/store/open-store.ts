@@ -42,6 +42,7 @@ import { createChangeFeed, type ChangeFeed } from './change-feed.ts';
 import { schemaDrift } from './schema-drift.ts';
 import type { ApiKeyStore } from '../api-keys/api-key.ts';
 import { apiKeyRepository } from './api-key-repository.ts';
+import { cachedUpstreams } from './cached-upstreams.ts';
 import { cachedApiKeys } from './cached-api-keys.ts';
 
 export interface PoolStats { total: number; idle: number; waiting: number }
@@ -144,11 +145,12 @@ function storeOn({ dataSource, redis, prefix, feed, observe, embedded }: Parts):
   const sessions = accountSessionIndex(dataSource, modelAdapter);
   const audit = postgres(auditRepository(dataSource), 'audit');
   const apiKeys = cachedApiKeys(postgres(apiKeyRepository(dataSource.manager), 'api_keys'), feed);
+  const upstreams = cachedUpstreams(postgres(upstreamRepository(dataSource.manager), 'upstreams'), feed);
   const pool = (dataSource.driver as unknown as { master: { totalCount: number; idleCount: number; waitingCount: number } }).master;
   return {
     accounts: postgres(accountRepository(dataSource.manager), 'accounts'),
     samlServiceProviders: postgres(samlSpRepository(dataSource.manager), 'saml_service_providers'),
-    upstreams: postgres(upstreamRepository(dataSource.manager), 'upstreams'),
+    upstreams,
     roles: postgres(roleRepository(dataSource.manager), 'roles'),
     organizations: postgres(organizationRepository(dataSource.manager), 'organizations'),
     clients: { find: clients.find, list: clients.list, save: clients.save, delete: clients.delete },
@@ -171,13 +173,19 @@ function storeOn({ dataSource, redis, prefix, feed, observe, embedded }: Parts):
     poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     async transaction(fn) {
       const changedClients = new Set<string>();
+      let changedUpstreams = false;
       const result = await dataSource.transaction((manager) => {
         const repo = clientRepository(manager);
+        const upstreamRepo = upstreamRepository(manager);
         return fn({
           lock: async (key) => void (await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [key])),
           accounts: postgres(accountRepository(manager), 'accounts'),
           samlServiceProviders: samlSpRepository(manager),
-          upstreams: upstreamRepository(manager),
+          upstreams: {
+            ...upstreamRepo,
+            save: async (upstream) => ((changedUpstreams = true), upstreamRepo.save(upstream)),
+            delete: async (id) => ((changedUpstreams = true), upstreamRepo.delete(id)),
+          },
           roles: roleRepository(manager),
           organizations: organizationRepository(manager),
           audit: { append: (entry) => appendAudit(manager, entry) },
@@ -189,6 +197,7 @@ function storeOn({ dataSource, redis, prefix, feed, observe, embedded }: Parts):
         });
       });
       for (const id of changedClients) await clients.changed(id); // once committed
+      if (changedUpstreams) await upstreams.changed();
       return result;
     },
     migrate: () => migrateExclusively(dataSource),

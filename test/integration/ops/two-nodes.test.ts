@@ -78,6 +78,26 @@ describe('two nodes', () => {
     expect(after).toContain(kid);
   });
 
+  it('list an upstream IdP added elsewhere on the login page, and drop it when removed, without a restart', async () => {
+    const onB = (url: URL) => (url.origin === issuer ? new URL(`${url.pathname}${url.search}`, b.url) : url);
+    const loginPageOfB = async () => {
+      const url = oidc.buildAuthorizationUrl(await rpOn(b), { redirect_uri: REDIRECT_URI, scope: 'openid', code_challenge: 'a'.repeat(43), code_challenge_method: 'S256' });
+      const page = await new Browser(onB).follow(url.href);
+      expect(page.body).toContain('name="password"');
+      return page.body;
+    };
+    const becomes = async (shown: boolean) => {
+      for (let i = 0; i < 50 && (await loginPageOfB()).includes('Sign in with Corp') !== shown; i++) await new Promise((r) => setTimeout(r, 100));
+      expect((await loginPageOfB()).includes('Sign in with Corp')).toBe(shown);
+    };
+    await becomes(false); // B has read, and keeps, the list without Corp
+    const added = await gatehouseCli(['idp', 'add-oidc', '--id', 'corp', '--name', 'Corp', '--issuer', 'https://login.corp.example', '--client-id', 'gatehouse', '--client-secret', 'a-secret-of-the-upstream', '--domain', 'corp.example'], env);
+    expect(added.code).toBe(0);
+    await becomes(true);
+    expect((await gatehouseCli(['idp', 'remove', 'corp'], env)).code).toBe(0);
+    await becomes(false);
+  });
+
   it('stop accepting a client deleted elsewhere, without a restart', async () => {
     const rpB = await rpOn(b);
     await expect(oidc.clientCredentialsGrant(rpB, { scope: 'api' })).resolves.toBeDefined(); // cached on B now
