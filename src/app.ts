@@ -135,7 +135,7 @@ export async function createCore(config: Config, mode: 'serve' | 'share', log: L
     });
     const servers = resourceServers(config);
     const apiKeys = createApiKeyService({
-      store: store.apiKeys, recordChange, accountExists: async (id) => Boolean(await accounts.findById(id)),
+      store: store.apiKeys, transaction: store.transaction.bind(store), accountExists: async (id) => Boolean(await accounts.findById(id)),
       // any resource but the admin API, which only registered clients reach
       resourceScopes: (identifier = config.defaultResource) =>
         (identifier === adminResource(config.issuer) ? undefined : servers.get(identifier)?.scope.split(' ').filter(Boolean)),
@@ -169,7 +169,7 @@ export async function createCore(config: Config, mode: 'serve' | 'share', log: L
       },
     };
     const reloaded: (() => void)[] = [];
-    const webhooks = createWebhookService({ store: store.webhooks, recordChange, production: config.production });
+    const webhooks = createWebhookService({ store: store.webhooks, transaction: store.transaction.bind(store), production: config.production });
     const core: Core = {
       config, store, provider, accounts, clients, apiKeys, hasher, mailer, flows, mfa, risk: createRiskService(store.securityEvents, config.risk), emailSignIn, saml, federation: createFederation(store.upstreams, accounts), render, cookieKeys, metrics,
       recordChange, organizations, webhooks, admin: createAdminServices({ config, store, accounts, hasher, clients, registry, organizations, webhooks, recordChange, apiKeys }),

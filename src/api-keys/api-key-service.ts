@@ -1,5 +1,6 @@
 import { AppError } from '../app-error.ts';
-import type { Actor, RecordChange } from '../audit/changes.ts';
+import { createChangeLog, type Actor } from '../audit/changes.ts';
+import type { Store } from '../store/open-store.ts';
 import { generateApiKey, hashApiKeySecret, type ApiKey, type ApiKeyStore } from './api-key.ts';
 
 export interface NewApiKey {
@@ -18,7 +19,8 @@ interface Deps {
   accountExists(id: string): Promise<boolean>;
   /** The scopes a resource server accepts (none given: the default resource); undefined for an unknown one. */
   resourceScopes(identifier?: string): string[] | undefined;
-  recordChange: RecordChange;
+  /** Changes and their audit entries land together, or neither does. */
+  transaction: Store['transaction'];
 }
 
 // RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E )
@@ -32,7 +34,7 @@ export type ApiKeyView = ReturnType<typeof publicView>;
 export type ApiKeyService = ReturnType<typeof createApiKeyService>;
 
 /** API keys for machine callers: created (the key shown once), listed, revoked; every change audited. */
-export function createApiKeyService({ store, accountExists, resourceScopes, recordChange }: Deps) {
+export function createApiKeyService({ store, accountExists, resourceScopes, transaction }: Deps) {
   const lastTouched = new Map<string, number>();
   return {
     /** Creates a key; the returned `key` is the only time the full secret exists outside the caller. */
@@ -58,11 +60,14 @@ export function createApiKeyService({ store, accountExists, resourceScopes, reco
         throw new AppError('invalid_api_key', 400, `scopes: ${foreign.join(', ')} not accepted by ${input.resource ?? 'the default resource'} (it accepts ${accepted.join(' ') || 'none'})`);
       }
       const { id, secret } = generateApiKey();
-      const created = await store.create({
-        id, name, secretHash: hashApiKeySecret(secret), owner: input.owner ?? null, scopes, resource: input.resource ?? null,
-        expiresAt: days ? new Date(Date.now() + days * 86_400_000) : null, createdBy: actor,
+      const created = await transaction(async (repos) => {
+        const key = await repos.apiKeys.create({
+          id, name, secretHash: hashApiKeySecret(secret), owner: input.owner ?? null, scopes, resource: input.resource ?? null,
+          expiresAt: days ? new Date(Date.now() + days * 86_400_000) : null, createdBy: actor,
+        });
+        await createChangeLog(repos.audit)(actor, 'api_key.create', { type: 'api_key', id }, undefined, publicView(key));
+        return key;
       });
-      await recordChange(actor, 'api_key.create', { type: 'api_key', id }, undefined, publicView(created));
       return { key: secret, apiKey: publicView(created) };
     },
     list: async () => (await store.list()).map(publicView),
@@ -71,14 +76,15 @@ export function createApiKeyService({ store, accountExists, resourceScopes, reco
       return key && publicView(key);
     },
     /** Revokes a key at once on every node (its client disappears; tokens already issued run out). */
-    async revoke(id: string, actor: Actor): Promise<void> {
-      const before = await store.find(id);
+    revoke: (id: string, actor: Actor): Promise<void> => transaction(async (repos) => {
+      await repos.lock(`api-key:${id}`);
+      const before = await repos.apiKeys.find(id);
       if (!before) throw new AppError('api_key_not_found', 404, `no API key ${id}`);
       if (before.revokedAt) throw new AppError('api_key_revoked', 409, `API key ${id} is revoked already`);
-      await store.revoke(id);
-      const after = await store.find(id);
-      await recordChange(actor, 'api_key.revoke', { type: 'api_key', id }, publicView(before), after && publicView(after));
-    },
+      await repos.apiKeys.revoke(id);
+      const after = await repos.apiKeys.find(id);
+      await createChangeLog(repos.audit)(actor, 'api_key.revoke', { type: 'api_key', id }, publicView(before), after && publicView(after));
+    }),
     /** Notes a successful use; cheap on the hot path (at most one write a minute per key and node). */
     async used(id: string): Promise<void> {
       const now = Date.now();

@@ -54,6 +54,8 @@ export interface Repositories {
   upstreams: UpstreamStore;
   roles: RoleStore;
   organizations: OrganizationStore;
+  webhooks: WebhookStore;
+  apiKeys: ApiKeyStore;
   /** In a transaction, an entry lands with the writes it records, or neither does. */
   audit: Pick<AuditStore, 'append'>;
 }
@@ -65,7 +67,6 @@ export interface Store extends Repositories {
   singleUse: SingleUseStore;
   samlParticipants: ParticipantStore;
   audit: AuditStore;
-  webhooks: WebhookStore;
   /** API keys, cached; a revocation reaches every process through the change feed. */
   apiKeys: ApiKeyStore;
   /** oidc-provider's adapter factory: Redis when configured, else PostgreSQL; clients always from PostgreSQL. */
@@ -157,7 +158,7 @@ function storeOn({ dataSource, redis, prefix, feed, observe, embedded }: Parts):
     factors: postgres(factorRepository(dataSource.manager), 'factors'),
     securityEvents: auditedEvents(postgres(securityEventRepository(dataSource.manager), 'security_events'), audit),
     audit,
-    webhooks: postgres(webhookRepository(dataSource), 'webhooks'),
+    webhooks: postgres(webhookRepository(dataSource.manager), 'webhooks'),
     apiKeys,
     sessions: sessions.store,
     samlParticipants: postgres(samlParticipantRepository(dataSource.manager), 'saml_participants'),
@@ -173,10 +174,12 @@ function storeOn({ dataSource, redis, prefix, feed, observe, embedded }: Parts):
     poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     async transaction(fn) {
       const changedClients = new Set<string>();
+      const revokedApiKeys = new Set<string>();
       let changedUpstreams = false;
       const result = await dataSource.transaction((manager) => {
         const repo = clientRepository(manager);
         const upstreamRepo = upstreamRepository(manager);
+        const apiKeyRepo = apiKeyRepository(manager);
         return fn({
           lock: async (key) => void (await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [key])),
           accounts: postgres(accountRepository(manager), 'accounts'),
@@ -188,6 +191,8 @@ function storeOn({ dataSource, redis, prefix, feed, observe, embedded }: Parts):
           },
           roles: roleRepository(manager),
           organizations: organizationRepository(manager),
+          webhooks: webhookRepository(manager),
+          apiKeys: { ...apiKeyRepo, revoke: async (id) => (revokedApiKeys.add(id), apiKeyRepo.revoke(id)) },
           audit: { append: (entry) => appendAudit(manager, entry) },
           clients: {
             ...repo,
@@ -198,6 +203,7 @@ function storeOn({ dataSource, redis, prefix, feed, observe, embedded }: Parts):
       });
       for (const id of changedClients) await clients.changed(id); // once committed
       if (changedUpstreams) await upstreams.changed();
+      for (const id of revokedApiKeys) await apiKeys.changed(id);
       return result;
     },
     migrate: () => migrateExclusively(dataSource),

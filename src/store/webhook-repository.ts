@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import type { PendingDelivery, WebhookPayload, WebhookStore, WebhookSubscription } from '../webhooks/webhook.ts';
 import { WebhookSubscriptionEntity, type WebhookSubscriptionRow } from './entities/webhook.ts';
 import { returnedRows } from './returned-rows.ts';
@@ -22,8 +22,8 @@ const CLAIM = `
 
 interface ClaimedRow { id: string; subscription_id: string; audit_seq: string; payload: WebhookPayload; attempts: number; url: string; secret: string }
 
-export function webhookRepository(dataSource: DataSource): WebhookStore {
-  const subscriptions = dataSource.getRepository(WebhookSubscriptionEntity);
+export function webhookRepository(manager: EntityManager): WebhookStore {
+  const subscriptions = manager.getRepository(WebhookSubscriptionEntity);
   const find = async (id: string) => {
     const row = await subscriptions.findOneBy({ id });
     return row ? withoutSecret(row) : undefined;
@@ -39,19 +39,19 @@ export function webhookRepository(dataSource: DataSource): WebhookStore {
     setSecret: async (id, secret) => void (await subscriptions.update({ id }, { secret })),
     delete: async (id) => ((await subscriptions.delete({ id })).affected ?? 0) > 0,
     async claim(limit, leaseMs) {
-      const rows = returnedRows(await dataSource.query(CLAIM, [limit, leaseMs])) as ClaimedRow[];
+      const rows = returnedRows(await manager.query(CLAIM, [limit, leaseMs])) as ClaimedRow[];
       return rows.map((r): PendingDelivery => ({
         id: r.id, subscriptionId: r.subscription_id, auditSeq: Number(r.audit_seq), payload: r.payload, attempts: r.attempts, url: r.url, secret: r.secret,
       })).sort((a, b) => a.auditSeq - b.auditSeq);
     },
-    delivered: async (id) => void (await dataSource.query(
+    delivered: async (id) => void (await manager.query(
       'UPDATE webhook_deliveries SET delivered_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = $1', [id])),
-    failed: async (id, error, nextAttemptAt) => void (await dataSource.query(
+    failed: async (id, error, nextAttemptAt) => void (await manager.query(
       'UPDATE webhook_deliveries SET attempts = attempts + 1, last_error = $2, next_attempt_at = $3 WHERE id = $1', [id, error.slice(0, 255), nextAttemptAt])),
     async backlog() {
-      const rows = await dataSource.query('SELECT subscription_id, count(*) AS n FROM webhook_deliveries WHERE delivered_at IS NULL GROUP BY subscription_id') as { subscription_id: string; n: string }[];
+      const rows = await manager.query('SELECT subscription_id, count(*) AS n FROM webhook_deliveries WHERE delivered_at IS NULL GROUP BY subscription_id') as { subscription_id: string; n: string }[];
       return Object.fromEntries(rows.map((r) => [r.subscription_id, Number(r.n)]));
     },
-    purgeDelivered: async (before) => (await dataSource.query('DELETE FROM webhook_deliveries WHERE delivered_at < $1', [before]) as [unknown, number])[1],
+    purgeDelivered: async (before) => (await manager.query('DELETE FROM webhook_deliveries WHERE delivered_at < $1', [before]) as [unknown, number])[1],
   };
 }

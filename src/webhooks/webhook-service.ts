@@ -1,6 +1,8 @@
 import { AppError } from '../app-error.ts';
 import { checkIfMatch } from '../admin/etag.ts';
-import type { Actor, RecordChange } from '../audit/changes.ts';
+import { createChangeLog, type Actor } from '../audit/changes.ts';
+import type { Store } from '../store/open-store.ts';
+import { isUuid } from '../uuid.ts';
 import { newWebhookSecret } from './signature.ts';
 import type { SubscriptionFields, WebhookStore, WebhookSubscription } from './webhook.ts';
 
@@ -14,11 +16,15 @@ export interface NewSubscription {
 // an action name (sign_in, admin.client.create), a prefix of one (admin.*), or every event (*)
 const EVENT_PATTERN = /^(\*|[a-z0-9_]+(\.[a-z0-9_]+)*(\.\*)?)$/;
 
+/** What an operator sets on a subscription: what its audit entries show. */
+const editable = ({ url, events, enabled, description }: WebhookSubscription) => ({ url, events, enabled, description });
+
 /**
  * Webhook subscriptions as operators manage them (CLI, admin API): every change is recorded in
- * the audit log with its actor; the signing secret is shown once, at creation or rotation.
+ * the audit log with its actor, in the change's own transaction, under the subscription's lock;
+ * the signing secret is shown once, at creation or rotation.
  */
-export function createWebhookService({ store, recordChange, production }: { store: WebhookStore; recordChange: RecordChange; production: boolean }) {
+export function createWebhookService({ store, transaction, production }: { store: WebhookStore; transaction: Store['transaction']; production: boolean }) {
   const checkUrl = (value: string) => {
     let url: URL;
     try {
@@ -39,12 +45,18 @@ export function createWebhookService({ store, recordChange, production }: { stor
     if (bad !== undefined) throw new AppError('invalid_webhook', 400, `events: "${bad}" is not an action name, a prefix ending in .* or *`);
     return [...new Set(events)];
   };
-  const existing = async (id: string) => {
-    const found = /^[0-9a-f-]{36}$/i.test(id) ? await store.find(id) : undefined;
+  const existing = async (id: string, from: Pick<WebhookStore, 'find'> = store) => {
+    const found = isUuid(id) ? await from.find(id) : undefined;
     if (!found) throw new AppError('webhook_not_found', 404, `no webhook with id "${id}"`);
     return found;
   };
   const target = (id: string) => ({ type: 'webhook', id });
+  /** Runs a change to subscription `id` holding its lock; the audit entry lands with it. */
+  const change = <T>(id: string, fn: (tx: { webhooks: WebhookStore; record: ReturnType<typeof createChangeLog>; current: () => Promise<WebhookSubscription> }) => Promise<T>) =>
+    transaction(async (repos) => {
+      await repos.lock(`webhook:${id}`);
+      return fn({ webhooks: repos.webhooks, record: createChangeLog(repos.audit), current: () => existing(id, repos.webhooks) });
+    });
 
   const service = {
     list: () => store.list(),
@@ -57,46 +69,49 @@ export function createWebhookService({ store, recordChange, production }: { stor
         url: checkUrl(input.url), events: checkEvents(input.events), enabled: input.enabled ?? true, description: input.description ?? null,
       };
       const secret = newWebhookSecret();
-      const subscription = await store.create(fields, secret);
-      await recordChange(actor, 'webhook.create', target(subscription.id), undefined, fields);
-      return { subscription, secret };
+      return transaction(async (repos) => {
+        const subscription = await repos.webhooks.create(fields, secret);
+        await createChangeLog(repos.audit)(actor, 'webhook.create', target(subscription.id), undefined, fields);
+        return { subscription, secret };
+      });
     },
 
     /** Changes a subscription; with ifMatch, only while it is still the version the caller read (412 otherwise). */
     async update(actor: Actor, id: string, input: Partial<NewSubscription>, ifMatch?: string): Promise<WebhookSubscription> {
-      const before = await existing(id);
-      checkIfMatch(ifMatch, before);
       const fields: Partial<SubscriptionFields> = {
         ...(input.url !== undefined ? { url: checkUrl(input.url) } : {}),
         ...(input.events !== undefined ? { events: checkEvents(input.events) } : {}),
         ...(input.enabled !== undefined ? { enabled: input.enabled } : {}),
         ...(input.description !== undefined ? { description: input.description } : {}),
       };
-      const after = (await store.update(id, fields))!;
-      const pick = ({ url, events, enabled, description }: WebhookSubscription) => ({ url, events, enabled, description });
-      await recordChange(actor, 'webhook.update', target(id), pick(before), pick(after));
-      return after;
+      return change(id, async (tx) => {
+        const before = await tx.current();
+        checkIfMatch(ifMatch, before);
+        const after = (await tx.webhooks.update(id, fields))!;
+        await tx.record(actor, 'webhook.update', target(id), editable(before), editable(after));
+        return after;
+      });
     },
 
     enable: (actor: Actor, id: string) => service.update(actor, id, { enabled: true }),
     disable: (actor: Actor, id: string) => service.update(actor, id, { enabled: false }),
 
     /** Removes a subscription and the events still waiting for it. */
-    async delete(actor: Actor, id: string, ifMatch?: string): Promise<void> {
-      const before = await existing(id);
+    delete: (actor: Actor, id: string, ifMatch?: string): Promise<void> => change(id, async (tx) => {
+      const before = await tx.current();
       checkIfMatch(ifMatch, before);
-      await store.delete(id);
-      await recordChange(actor, 'webhook.delete', target(id), { url: before.url, events: before.events, enabled: before.enabled, description: before.description });
-    },
+      await tx.webhooks.delete(id);
+      await tx.record(actor, 'webhook.delete', target(id), editable(before));
+    }),
 
     /** A new signing secret, in force at once for every later attempt; answered once. */
-    async rotateSecret(actor: Actor, id: string): Promise<string> {
-      await existing(id);
+    rotateSecret: (actor: Actor, id: string): Promise<string> => change(id, async (tx) => {
+      await tx.current();
       const secret = newWebhookSecret();
-      await store.setSecret(id, secret);
-      await recordChange(actor, 'webhook.rotate_secret', target(id), { secret: 'old' }, { secret: 'new' });
+      await tx.webhooks.setSecret(id, secret);
+      await tx.record(actor, 'webhook.rotate_secret', target(id), { secret: 'old' }, { secret: 'new' });
       return secret;
-    },
+    }),
   };
   return service;
 }

@@ -47,6 +47,10 @@ describe('webhooks in the admin API', () => {
     expect(patched).toMatchObject({ status: 200, body: { description: 'ops' } });
     expect((await call('PATCH', `/webhooks/${id}`, { body: { enabled: false }, ifMatch: read.etag! })).status).toBe(412);
     expect((await call('PATCH', `/webhooks/${id}`, { body: { events: [] }, ifMatch: '*' })).body.error_description).toMatch(/^body\.events: /);
+    // three changes made from one version at the same moment: one wins, the others are told
+    const current = (await call('GET', `/webhooks/${id}`)).etag!;
+    const racing = await Promise.all(['a', 'b', 'c'].map((description) => call('PATCH', `/webhooks/${id}`, { body: { description }, ifMatch: current })));
+    expect(racing.map((r) => r.status).sort()).toEqual([200, 412, 412]);
     // the subscription hears about its own change, as the client made it
     await until(() => receiver.state.received.some((r) => r.type === 'admin.webhook.update'), 'the update event');
     expect(receiver.state.received.find((r) => r.type === 'admin.webhook.update')!.body.data).toMatchObject({ actor: 'client:hooks-bot' });
@@ -58,7 +62,7 @@ describe('webhooks in the admin API', () => {
     expect((await call('GET', `/webhooks/${id}`)).status).toBe(404);
     const actions = (await gatehouse.running.core.store.audit.read(1, 1000)).filter((r) => r.action.startsWith('admin.webhook.')).map((r) => [r.action, r.actor]);
     expect(actions).toEqual([
-      ['admin.webhook.create', 'client:hooks-bot'], ['admin.webhook.update', 'client:hooks-bot'],
+      ['admin.webhook.create', 'client:hooks-bot'], ['admin.webhook.update', 'client:hooks-bot'], ['admin.webhook.update', 'client:hooks-bot'],
       ['admin.webhook.rotate_secret', 'client:hooks-bot'], ['admin.webhook.delete', 'client:hooks-bot'],
     ]);
   }, 60_000);

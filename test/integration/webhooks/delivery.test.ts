@@ -135,7 +135,7 @@ describe('webhooks', () => {
     await receiver.close();
     await core.webhooks.delete('cli:test', subscription.id);
 
-    const production = createWebhookService({ store: core.store.webhooks, recordChange: core.recordChange, production: true });
+    const production = createWebhookService({ store: core.store.webhooks, transaction: core.store.transaction.bind(core.store), production: true });
     await expect(production.create('cli:test', { url: 'http://hooks.example.com/', events: ['*'] })).rejects.toThrow('url: must be an https:// URL in production');
     await expect(core.webhooks.create('cli:test', { url: 'https://hooks.example.com/', events: ['sign in'] })).rejects.toThrow('events: "sign in" is not an action name');
     await expect(core.webhooks.create('cli:test', { url: 'ftp://hooks.example.com/', events: ['*'] })).rejects.toThrow(/^url: must be an https:\/\/ URL/);
