@@ -31,7 +31,9 @@ export function auditRepository(dataSource: DataSource): AuditStore {
   return {
     append: (entry) => dataSource.transaction((manager) => appendAudit(manager, entry)),
     last: async () => (await dataSource.getRepository(AuditEventEntity).find({ order: { seq: 'DESC' }, take: 1 }))[0],
-    saveCheckpoint: async ({ seq, hash, signature }) => void (await dataSource.getRepository(AuditCheckpointEntity).upsert({ seq, hash, signature }, ['seq'])),
+    // the first signature of a seq stands (checkpoints are append-only): another node's is as good
+    saveCheckpoint: async ({ seq, hash, signature }) => void (await dataSource.query(
+      'INSERT INTO audit_checkpoints (seq, hash, signature) VALUES ($1, $2, $3) ON CONFLICT (seq) DO NOTHING', [seq, hash, signature])),
     checkpoints: async () => (await dataSource.getRepository(AuditCheckpointEntity).find({ order: { seq: 'ASC' } }))
       .map(({ seq, hash, signature }) => ({ seq, hash, signature })),
     query: async ({ actions, actor, since, until, detailKey, afterSeq, order, limit }) => {

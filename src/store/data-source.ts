@@ -23,9 +23,10 @@ import { Organizations1764600000000 } from './migrations/1764600000000-organizat
 import { Webhooks1764700000000 } from './migrations/1764700000000-webhooks.ts';
 import { ApiKeyEntity } from './entities/api-key.ts';
 import { ApiKeys1764800000000 } from './migrations/1764800000000-api-keys.ts';
+import { AuditSignatures1764900000000 } from './migrations/1764900000000-audit-signatures.ts';
 
 export const entities = [AccountEntity, ClientEntity, OidcModelEntity, FactorEntity, SecurityEventEntity, SingleUseEntity, AccountSessionEntity, SamlServiceProviderEntity, SamlParticipantEntity, UpstreamEntity, FederatedIdentityEntity, AuditEventEntity, AuditCheckpointEntity, RoleEntity, OrganizationEntity, MembershipEntity, InvitationEntity, AuditAnchorEntity, WebhookSubscriptionEntity, WebhookDeliveryEntity, ApiKeyEntity];
-export const migrations = [Initial1764000000000, Accounts1764100000000, Saml1764200000000, Federation1764300000000, Audit1764400000000, Roles1764500000000, Organizations1764600000000, Webhooks1764700000000, ApiKeys1764800000000];
+export const migrations = [Initial1764000000000, Accounts1764100000000, Saml1764200000000, Federation1764300000000, Audit1764400000000, Roles1764500000000, Organizations1764600000000, Webhooks1764700000000, ApiKeys1764800000000, AuditSignatures1764900000000];
 
 /** The one DataSource definition; the schema only ever changes through migrations. */
 export function createDataSource(url: string): DataSource {

@@ -28,11 +28,12 @@ export async function auditTestbed(): Promise<AuditTestbed> {
   return {
     env, core, db,
     async tamper(...statements) {
-      await db.query('ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only');
+      const guarded = ['audit_events', 'audit_checkpoints', 'audit_anchor'];
+      for (const table of guarded) await db.query(`ALTER TABLE ${table} DISABLE TRIGGER ${table}_append_only`);
       try {
         for (const sql of statements) await db.query(sql);
       } finally {
-        await db.query('ALTER TABLE audit_events ENABLE TRIGGER audit_events_append_only');
+        for (const table of guarded) await db.query(`ALTER TABLE ${table} ENABLE TRIGGER ${table}_append_only`);
       }
     },
     verify: () => gatehouseCli(['audit', 'verify'], env),

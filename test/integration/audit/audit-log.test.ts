@@ -49,10 +49,18 @@ describe('audit log', () => {
     expect(result.stderr).toBe('gatehouse: the audit log does not verify at row 6: it does not match its signed checkpoint (the chain was rewritten or cut)\n');
   }, 60_000);
 
-  it('refuses updates and deletes through SQL (append-only)', async () => {
+  it('refuses updates and deletes through SQL (append-only), of entries and of signed checkpoints', async () => {
     await expect(bed.db.query("UPDATE audit_events SET action = 'x' WHERE seq = 1")).rejects.toThrow(/append-only/);
     await expect(bed.db.query('DELETE FROM audit_events WHERE seq = 1')).rejects.toThrow(/append-only/);
-  });
+    await freshChain();
+    expect(await checkpointLatest(bed.core.store.audit, bed.core.signingKeys)).toBe(6);
+    await expect(bed.db.query("UPDATE audit_checkpoints SET signature = 'forged' WHERE seq = 6")).rejects.toThrow(/audit_checkpoints is append-only/);
+    await expect(bed.db.query('DELETE FROM audit_checkpoints WHERE seq = 6')).rejects.toThrow(/audit_checkpoints is append-only/);
+    // a second node signing the same row at the same time leaves the first signature in place
+    await bed.core.store.audit.saveCheckpoint({ seq: 6, hash: 'f'.repeat(64), signature: 'another' });
+    expect((await bed.core.store.audit.checkpoints()).map((c) => c.signature)).not.toContain('another');
+    expect((await bed.verify()).code).toBe(0);
+  }, 60_000);
 
   it.each([
     ['an edited row', [`UPDATE audit_events SET detail = '{"method":"password","n":99}' WHERE seq = 3`], 3, 'edited'],

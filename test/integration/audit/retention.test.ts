@@ -78,7 +78,7 @@ describe('audit retention', () => {
     const { signature } = (await db().query('SELECT signature FROM audit_anchor')).rows[0] as { signature: string };
     const [header, , sig] = signature.split('.');
     const forged = `${header}.${Buffer.from(JSON.stringify({ seq: 4, hash: five!.prevHash, at: new Date().toISOString() })).toString('base64url')}.${sig}`;
-    await db().query('UPDATE audit_anchor SET signature = $1', [forged]);
+    await bed.tamper(`UPDATE audit_anchor SET signature = '${forged}'`);
     const result = await bed.verify();
     expect(result).toMatchObject({ code: 1, stderr: 'gatehouse: the audit log does not verify at row 4: its signed checkpoint has a bad signature\n' });
   }, 60_000);
