@@ -11,6 +11,8 @@ export interface AuditStore {
   query(filter: AuditFilter): Promise<AuditRow[]>;
   saveCheckpoint(checkpoint: AuditCheckpoint): Promise<void>;
   checkpoints(): Promise<AuditCheckpoint[]>;
+  /** The newest signed checkpoint, or the newest at or before a seq. */
+  latestCheckpoint(atOrBefore?: number): Promise<AuditCheckpoint | undefined>;
   /** The signed checkpoint the kept chain starts after, once rows were pruned. */
   anchor(): Promise<AuditCheckpoint | undefined>;
   /** The newest row written before this time. */

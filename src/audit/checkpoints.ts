@@ -8,8 +8,7 @@ import type { AuditStore } from './audit-log.ts';
 export async function checkpointLatest(store: AuditStore, signingKeys: JWK[]): Promise<number | undefined> {
   const last = await store.last();
   if (!last) return undefined;
-  const known = await store.checkpoints();
-  if (known.at(-1)?.seq === last.seq) return undefined;
+  if ((await store.latestCheckpoint())?.seq === last.seq) return undefined;
   const key = signingKeys.find((k) => k.alg === 'ES256' && k.d);
   if (!key) throw new Error('no ES256 signing key to sign audit checkpoints with');
   const payload = new TextEncoder().encode(JSON.stringify({ seq: last.seq, hash: last.hash, at: new Date().toISOString() }));

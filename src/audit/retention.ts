@@ -10,7 +10,7 @@ const DAY_MS = 86_400_000;
 export async function pruneAuditLog(store: AuditStore, retentionDays: number, now = new Date()): Promise<number> {
   const oldest = await store.lastSeqBefore(new Date(now.getTime() - retentionDays * DAY_MS));
   if (oldest === undefined) return 0;
-  const anchor = (await store.checkpoints()).filter((c) => c.seq <= oldest).at(-1);
+  const anchor = await store.latestCheckpoint(oldest);
   const current = await store.anchor();
   if (!anchor || (current && anchor.seq <= current.seq)) return 0;
   return store.prune(anchor);

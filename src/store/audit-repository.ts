@@ -1,4 +1,4 @@
-import type { DataSource, EntityManager } from 'typeorm';
+import { LessThanOrEqual, type DataSource, type EntityManager } from 'typeorm';
 import { GENESIS, rowHash, type AuditEntry, type AuditRow } from '../audit/audit-chain.ts';
 import type { AuditStore } from '../audit/audit-log.ts';
 import { patternsFor, type WebhookPayload } from '../webhooks/webhook.ts';
@@ -36,6 +36,12 @@ export function auditRepository(dataSource: DataSource): AuditStore {
       'INSERT INTO audit_checkpoints (seq, hash, signature) VALUES ($1, $2, $3) ON CONFLICT (seq) DO NOTHING', [seq, hash, signature])),
     checkpoints: async () => (await dataSource.getRepository(AuditCheckpointEntity).find({ order: { seq: 'ASC' } }))
       .map(({ seq, hash, signature }) => ({ seq, hash, signature })),
+    async latestCheckpoint(atOrBefore) {
+      const found = await dataSource.getRepository(AuditCheckpointEntity).findOne({
+        where: atOrBefore === undefined ? {} : { seq: LessThanOrEqual(atOrBefore) }, order: { seq: 'DESC' },
+      });
+      return found ? { seq: found.seq, hash: found.hash, signature: found.signature } : undefined;
+    },
     query: async ({ actions, actor, since, until, detailKey, afterSeq, order, limit }) => {
       const where: string[] = [];
       const values: unknown[] = [];

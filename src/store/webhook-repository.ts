@@ -48,8 +48,11 @@ export function webhookRepository(manager: EntityManager): WebhookStore {
       'UPDATE webhook_deliveries SET delivered_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = $1', [id])),
     failed: async (id, error, nextAttemptAt) => void (await manager.query(
       'UPDATE webhook_deliveries SET attempts = attempts + 1, last_error = $2, next_attempt_at = $3 WHERE id = $1', [id, error.slice(0, 255), nextAttemptAt])),
-    async backlog() {
-      const rows = await manager.query('SELECT subscription_id, count(*) AS n FROM webhook_deliveries WHERE delivered_at IS NULL GROUP BY subscription_id') as { subscription_id: string; n: string }[];
+    async backlog(subscriptionId) {
+      const rows = await manager.query(
+        'SELECT subscription_id, count(*) AS n FROM webhook_deliveries WHERE delivered_at IS NULL AND ($1::uuid IS NULL OR subscription_id = $1) GROUP BY subscription_id',
+        [subscriptionId ?? null],
+      ) as { subscription_id: string; n: string }[];
       return Object.fromEntries(rows.map((r) => [r.subscription_id, Number(r.n)]));
     },
     purgeDelivered: async (before) => (await manager.query('DELETE FROM webhook_deliveries WHERE delivered_at < $1', [before]) as [unknown, number])[1],

@@ -61,7 +61,7 @@ export function createWebhookService({ store, transaction, production }: { store
   const service = {
     list: () => store.list(),
     find: existing,
-    backlog: () => store.backlog(),
+    backlog: (subscriptionId?: string) => store.backlog(subscriptionId),
 
     /** Creates a subscription; answers it with its signing secret, which is never shown again. */
     async create(actor: Actor, input: NewSubscription): Promise<{ subscription: WebhookSubscription; secret: string }> {

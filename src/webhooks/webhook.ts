@@ -47,8 +47,8 @@ export interface WebhookStore {
   delivered(id: string): Promise<void>;
   /** A failed attempt: counted, its reason kept, the lease replaced by the next attempt's time. */
   failed(id: string, error: string, nextAttemptAt: Date): Promise<void>;
-  /** Undelivered events per subscription, for operators. */
-  backlog(): Promise<Record<string, number>>;
+  /** Undelivered events per subscription (or of one), for operators. */
+  backlog(subscriptionId?: string): Promise<Record<string, number>>;
   /** Deletes delivered events older than this. */
   purgeDelivered(before: Date): Promise<number>;
 }

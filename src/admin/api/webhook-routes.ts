@@ -43,7 +43,7 @@ export const webhookRoutes = (webhooks: WebhookService) => [
     response: { status: 200, schema: webhookView, description: 'The subscription, with its ETag.' },
     handle: async ({ params }) => {
       const subscription = await webhooks.find(params.id);
-      return { body: view(subscription, (await webhooks.backlog())[subscription.id] ?? 0), version: subscription };
+      return { body: view(subscription, (await webhooks.backlog(subscription.id))[subscription.id] ?? 0), version: subscription };
     },
   }),
   route({
@@ -52,7 +52,7 @@ export const webhookRoutes = (webhooks: WebhookService) => [
     response: { status: 200, schema: webhookView, description: 'The subscription as changed, with its new ETag.' },
     handle: async ({ params, body, caller, ifMatch }) => {
       const subscription = await webhooks.update(caller.actor, params.id, body, ifMatch);
-      return { body: view(subscription, (await webhooks.backlog())[subscription.id] ?? 0), version: subscription };
+      return { body: view(subscription, (await webhooks.backlog(subscription.id))[subscription.id] ?? 0), version: subscription };
     },
   }),
   route({

@@ -48,6 +48,10 @@ describe('webhooks', () => {
     expect(waiting.attempts).toBeGreaterThanOrEqual(1);
     expect(waiting.last_error).toBe('HTTP 503');
     expect(receiver.state.received).toEqual([]);
+    // operators see the backlog of one subscription, not the others' with it
+    const backlog = await core.webhooks.backlog(subscription.id);
+    expect(Object.keys(backlog)).toEqual([subscription.id]);
+    expect(backlog[subscription.id]).toBeGreaterThanOrEqual(3);
 
     receiver.state.status = 204;
     const expected = await auditFrom(first);
