@@ -11,6 +11,7 @@ export interface Role {
 /** What RBAC needs from storage; src/store implements it. */
 export interface RoleStore {
   list(): Promise<Role[]>;
+  find(name: string): Promise<Role | undefined>;
   save(role: Role): Promise<void>;
   /** Removes a role; accounts keep its name, which then grants nothing. */
   delete(name: string): Promise<boolean>;

@@ -12,9 +12,8 @@ interface Deps {
 
 /** What operators do to roles and their permissions, from the CLI, the admin API and the admin UI alike. */
 export function manageRoles({ roles, transaction }: Deps) {
-  const find = async (store: RoleStore, name: string) => (await store.list()).find((r) => r.name === name);
   const found = async (store: RoleStore, name: string) => {
-    const role = await find(store, name);
+    const role = await store.find(name);
     if (!role) throw new AppError('role_not_found', 404, `no role named ${name}`);
     return role;
   };
@@ -30,7 +29,7 @@ export function manageRoles({ roles, transaction }: Deps) {
     get: (name: string) => found(roles, name),
 
     create: (actor: Actor, role: Role): Promise<Role> => change(role.name, async (tx) => {
-      if (await find(tx.roles, role.name)) throw new AppError('role_exists', 409, `a role named ${role.name} exists already`);
+      if (await tx.roles.find(role.name)) throw new AppError('role_exists', 409, `a role named ${role.name} exists already`);
       await tx.roles.save(role);
       await tx.record(actor, 'role.create', { type: 'role', id: role.name }, undefined, role);
       return role;

@@ -7,6 +7,7 @@ export function roleRepository(manager: EntityManager): RoleStore {
   const repo = manager.getRepository(RoleEntity);
   return {
     list: () => repo.find({ order: { name: 'ASC' } }),
+    find: async (name) => (await repo.findOneBy({ name })) ?? undefined,
     save: async (role) => void (await repo.save(role)),
     delete: async (name) => ((await repo.delete({ name })).affected ?? 0) > 0,
     async permissionsOf(roles) {
