@@ -36,6 +36,7 @@ export function createAccountService({ store, hasher, limiters, limits }: Accoun
      * same answer (OWASP ASVS V2.2); failures lock the email, known or not, for a while.
      */
     async authenticate(email: string, password: string, ip: string): Promise<Account> {
+      hasher.checkCapacity(); // a storm's excess gets its 429 before any lookup
       const wait = await perIp.hit(ip);
       if (wait) throw limited('rate_limited', 'sign-in attempts', wait);
       const key = normalizeEmail(email);

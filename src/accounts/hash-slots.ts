@@ -1,5 +1,7 @@
 import { AppError } from '../app-error.ts';
 
+const busy = () => new AppError('busy', 429, 'Too many sign-ins in progress. Try again in a moment.', { retryAfter: 1 });
+
 /**
  * Bounds how many password hashes run at once. argon2 and oidc-provider's JWT signing share
  * Node's thread pool: unbounded sign-ins starve token issuance. Callers beyond the waiting
@@ -16,11 +18,19 @@ export class HashSlots {
     this.#queueLimit = queueLimit;
   }
 
+  /** Whether a hash asked for now would be refused: every slot busy and the line full. */
+  get full(): boolean {
+    return this.#busy >= this.#size && this.#waiting.length >= this.#queueLimit;
+  }
+
+  /** Refuses (429) at once when a hash asked for now could neither start nor wait. */
+  checkCapacity(): void {
+    if (this.full) throw busy();
+  }
+
   async run<T>(work: () => Promise<T>): Promise<T> {
     if (this.#busy >= this.#size) {
-      if (this.#waiting.length >= this.#queueLimit) {
-        throw new AppError('busy', 429, 'Too many sign-ins in progress. Try again in a moment.', { retryAfter: 1 });
-      }
+      this.checkCapacity();
       await new Promise<void>((resolve) => this.#waiting.push(resolve));
     } else {
       this.#busy++;

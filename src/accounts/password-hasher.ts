@@ -20,6 +20,14 @@ export class PasswordHasher {
     this.#slots = new HashSlots(concurrency, queueLimit);
   }
 
+  /**
+   * Refuses (429) at once when a hash could neither start nor wait now, so that callers skip the
+   * work that would come before it (limits, the account lookup) when the answer is a refusal anyway.
+   */
+  checkCapacity(): void {
+    this.#slots.checkCapacity();
+  }
+
   hash(password: string): Promise<string> {
     return this.#slots.run(() => argon2.hash(password, ARGON2_PARAMS));
   }

@@ -30,6 +30,23 @@ function gauge() {
 }
 
 describe('HashSlots', () => {
+  it('says it is full, before any work, exactly when a hash would be refused', async () => {
+    const slots = new HashSlots(1, 1);
+    const g = gauge();
+    expect(() => slots.checkCapacity()).not.toThrow();
+    const first = slots.run(g.task);
+    expect(() => slots.checkCapacity()).not.toThrow(); // one may still wait
+    const second = slots.run(g.task);
+    expect(slots.full).toBe(true);
+    expect(() => slots.checkCapacity()).toThrow(expect.objectContaining({ code: 'busy', status: 429 }));
+    await expect(slots.run(g.task)).rejects.toMatchObject({ code: 'busy' });
+    await tick();
+    await g.settle();
+    expect(slots.full).toBe(false);
+    await g.settle();
+    await Promise.all([first, second]);
+  });
+
   it('never runs more than its size at once, and runs the queued ones as slots free up', async () => {
     const slots = new HashSlots(2, 10);
     const g = gauge();
