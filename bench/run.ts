@@ -3,6 +3,7 @@
 // writes bench/results/latest.json and latest.svg. A script that prints figures, not a test.
 //   BENCH_SECONDS (10 per measurement), BENCH_CONNECTIONS (50), BENCH_SOAK_SECONDS (0: no soak);
 //   DATABASE_URL and REDIS_URL are used when set, else an embedded PostgreSQL and a redis-server.
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -51,6 +52,8 @@ async function main(): Promise<void> {
 
   const gatehouse = await startProcess(PRODUCTION_ENTRY, {
     DATABASE_URL: await freshDatabaseUrl(), REDIS_URL: process.env.REDIS_URL!, GATEHOUSE_KEYS_FILE: keysFile,
+    // a Redis of the caller's may hold an earlier run's counters (the storm's lockout): keys of this run's own
+    REDIS_KEY_PREFIX: `bench:${crypto.randomBytes(4).toString('hex')}:`,
     GATEHOUSE_IMPORT: importFile, GATEHOUSE_DATA_DIR: work, LOG_LEVEL: 'warn', ACCESS_TOKEN_SIGNING_ALG: 'ES256',
     LOGIN_RATE_LIMIT: '100000', LOCKOUT_THRESHOLD: '1000', ...PRODUCTION_ENV,
   }, PRODUCTION_NODE_FLAGS);
