@@ -1,8 +1,8 @@
 import type { Upstream, UpstreamStore } from '../federation/upstream.ts';
 import type { ChangeFeed } from './change-feed.ts';
+import { asJson, feedCache } from './feed-cache.ts';
 
-// A safety net only: changes reach every process through the change feed at once.
-const TTL_MS = 5 * 60_000;
+const ALL = 'all';
 
 /**
  * The upstream IdPs kept in memory: every login page lists them and every password sign-in
@@ -10,19 +10,9 @@ const TTL_MS = 5 * 60_000;
  * announced on the change feed; every process drops its copy when told.
  */
 export function cachedUpstreams(store: UpstreamStore, feed: ChangeFeed): UpstreamStore & { changed(): Promise<void> } {
-  // kept as JSON, so that each caller gets its own copy
-  let cache: { json: string; until: number } | undefined;
-  feed.on('upstream', () => (cache = undefined));
-  const list = async (): Promise<Upstream[]> => {
-    if (cache && cache.until > Date.now()) return JSON.parse(cache.json) as Upstream[];
-    const upstreams = await store.list();
-    cache = { json: JSON.stringify(upstreams), until: Date.now() + TTL_MS };
-    return upstreams;
-  };
-  const changed = async () => {
-    cache = undefined;
-    await feed.publish('upstream', 'all');
-  };
+  const cache = feedCache<Upstream[], string>(feed, 'upstream', asJson);
+  const list = async () => (await cache.get(ALL, () => store.list()))!;
+  const changed = () => cache.changed(ALL);
   return {
     ...store,
     /** Drops this process's copy and tells the others (for writes made around this store). */
