@@ -52,7 +52,7 @@ import { createOidcUpstreams } from './federation/oidc-upstream.ts';
 import { createFederationRoutes } from './federation/routes.ts';
 import { createSamlBridge, type SamlBridge } from './saml/sp-bridge/bridge.ts';
 import { createSpBridgeRoutes } from './saml/sp-bridge/routes.ts';
-import { createChangeLog, type RecordChange } from './audit/changes.ts';
+import type { RecordChange } from './audit/changes.ts';
 import { createAdminServices, type AdminServices } from './admin/admin-services.ts';
 import { createAdminApi } from './admin/api/admin-api.ts';
 import { adminRoutes } from './admin/api/admin-routes.ts';
@@ -122,7 +122,7 @@ export async function createCore(config: Config, mode: 'serve' | 'share', log: L
       passkeys: createPasskeys(store.factors, store.singleUse, { issuer: config.issuer, service: config.brand.name }),
       limiters: store.limiters, codesPerAccount: config.limits.codesPerAccount,
     });
-    const recordChange = createChangeLog(store.audit);
+    const recordChange = store.record;
     const organizations = createOrganizationService({
       store: store.organizations, transaction: store.transaction.bind(store), accounts: store.accounts, recordChange, production: config.production,
       mail: { mailer, issuer: config.issuer, service: config.brand.name },

@@ -4,7 +4,7 @@ import type { Account, AccountFields, AccountStore } from '../accounts/account.t
 import type { AccountSession, AccountSessionStore } from '../accounts/account-sessions.ts';
 import { hashChecked, type AccountService } from '../accounts/account-service.ts';
 import type { PasswordHasher } from '../accounts/password-hasher.ts';
-import { createChangeLog, type Actor, type RecordChange } from '../audit/changes.ts';
+import type { Actor, RecordChange } from '../audit/changes.ts';
 import type { FactorStore } from '../mfa/factor.ts';
 import type { Store } from '../store/open-store.ts';
 import { checkIfMatch } from './etag.ts';
@@ -76,7 +76,7 @@ export function manageAccounts({ accounts, hasher, factors, sessions, transactio
       checkIfMatch(ifMatch, accountView(current));
       await repos.accounts.update(id, await fields(current));
       const updated = await found(repos.accounts, id);
-      await createChangeLog(repos.audit)(actor, action, { type: 'account', id }, current, updated);
+      await repos.record(actor, action, { type: 'account', id }, current, updated);
       return [current, updated];
     });
     if (after.disabled && !before.disabled) await sessions.end(id, {}); // a disabled account is signed out everywhere
@@ -97,7 +97,7 @@ export function manageAccounts({ accounts, hasher, factors, sessions, transactio
       const passwordHash = password === undefined ? undefined : await hashChecked(hasher, password, { email: input.email, name: input.name });
       return transaction(async (repos) => {
         const created = await repos.accounts.create({ ...rest, ...(emailVerified !== undefined ? { emailVerified } : {}), ...(passwordHash ? { passwordHash } : {}) });
-        await createChangeLog(repos.audit)(actor, 'account.create', { type: 'account', id: created.id }, undefined, created);
+        await repos.record(actor, 'account.create', { type: 'account', id: created.id }, undefined, created);
         return accountView(created);
       });
     },

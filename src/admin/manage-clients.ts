@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { AppError } from '../app-error.ts';
-import { createChangeLog, type Actor } from '../audit/changes.ts';
+import type { Actor } from '../audit/changes.ts';
 import { SECRET_METHODS, type ClientService } from '../clients/client-service.ts';
 import type { ClientMetadata } from '../clients/client-store.ts';
 import type { Store } from '../store/open-store.ts';
@@ -43,7 +43,7 @@ export function manageClients({ clients, transaction }: Deps) {
       checkIfMatch(ifMatch, clientView(current));
       const metadata = await next(current);
       await repos.clients.save(metadata);
-      await createChangeLog(repos.audit)(actor, action, { type: 'client', id }, current, metadata);
+      await repos.record(actor, action, { type: 'client', id }, current, metadata);
       return metadata;
     });
   }
@@ -59,7 +59,7 @@ export function manageClients({ clients, transaction }: Deps) {
         await repos.lock(`client:${metadata.client_id}`);
         if (await repos.clients.find(metadata.client_id)) throw new AppError('client_exists', 409, `a client with client_id ${metadata.client_id} already exists`);
         await repos.clients.save(metadata);
-        await createChangeLog(repos.audit)(actor, 'client.create', { type: 'client', id: metadata.client_id }, undefined, metadata);
+        await repos.record(actor, 'client.create', { type: 'client', id: metadata.client_id }, undefined, metadata);
       });
       const generated = input.client_secret === undefined && metadata.client_secret !== undefined;
       return { client: clientView(metadata), ...(generated ? { client_secret: String(metadata.client_secret) } : {}), warnings };
@@ -96,7 +96,7 @@ export function manageClients({ clients, transaction }: Deps) {
         const before = await found(repos.clients.find, id);
         checkIfMatch(ifMatch, clientView(before));
         await repos.clients.delete(id);
-        await createChangeLog(repos.audit)(actor, 'client.delete', { type: 'client', id }, before, undefined);
+        await repos.record(actor, 'client.delete', { type: 'client', id }, before, undefined);
       });
     },
   };

@@ -1,7 +1,7 @@
 import { AppError } from '../app-error.ts';
 import type { Role, RoleStore } from '../accounts/roles.ts';
-import { createChangeLog, type Actor } from '../audit/changes.ts';
-import type { Store } from '../store/open-store.ts';
+import type { Actor } from '../audit/changes.ts';
+import type { Repositories, Store } from '../store/open-store.ts';
 import { checkIfMatch } from './etag.ts';
 import { pageOf, type Page, type PageRequest } from './paging.ts';
 
@@ -19,9 +19,9 @@ export function manageRoles({ roles, transaction }: Deps) {
   };
 
   /** Runs a change holding the role's lock; the audit entry lands with it. */
-  const change = <T>(name: string, fn: (tx: { roles: RoleStore; record: ReturnType<typeof createChangeLog> }) => Promise<T>) => transaction(async (repos) => {
-    await repos.lock(`role:${name}`);
-    return fn({ roles: repos.roles, record: createChangeLog(repos.audit) });
+  const change = <T>(name: string, fn: (tx: Repositories) => Promise<T>) => transaction(async (tx) => {
+    await tx.lock(`role:${name}`);
+    return fn(tx);
   });
 
   return {

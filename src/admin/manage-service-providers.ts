@@ -1,5 +1,5 @@
 import { AppError } from '../app-error.ts';
-import { createChangeLog, type Actor, type RecordChange } from '../audit/changes.ts';
+import type { Actor, RecordChange } from '../audit/changes.ts';
 import type { ServiceProvider } from '../saml/service-provider.ts';
 import { resolveSpInput, type SpInput } from '../saml/sp-input.ts';
 import type { SpRegistry } from '../saml/sp-registry.ts';
@@ -52,7 +52,7 @@ export function manageServiceProviders({ registry, transaction, recordChange }: 
         await repos.lock(`saml-sp:${entityId}`);
         if (await repos.samlServiceProviders.find(entityId)) throw new AppError('service_provider_exists', 409, `a SAML service provider with entity ID ${entityId} exists already`);
         await repos.samlServiceProviders.save(entityId, metadataXml, settings);
-        await createChangeLog(repos.audit)(actor, 'saml_sp.create', { type: 'saml_service_provider', id: entityId }, undefined, { entity_id: entityId, settings });
+        await repos.record(actor, 'saml_sp.create', { type: 'saml_service_provider', id: entityId }, undefined, { entity_id: entityId, settings });
       });
       return serviceProviderView(await found(entityId));
     },
@@ -70,7 +70,7 @@ export function manageServiceProviders({ registry, transaction, recordChange }: 
         if (!current) throw new AppError('service_provider_not_found', 404, `no SAML service provider with entity ID ${entityId}`);
         checkIfMatch(ifMatch, serviceProviderView({ ...before, metadataXml: current.metadataXml, settings: current.settings }));
         await repos.samlServiceProviders.save(entityId, next.metadataXml, next.settings);
-        await createChangeLog(repos.audit)(actor, 'saml_sp.update', { type: 'saml_service_provider', id: entityId }, { settings: current.settings, metadata: current.metadataXml }, { settings: next.settings, metadata: next.metadataXml });
+        await repos.record(actor, 'saml_sp.update', { type: 'saml_service_provider', id: entityId }, { settings: current.settings, metadata: current.metadataXml }, { settings: next.settings, metadata: next.metadataXml });
       });
       return serviceProviderView(await found(entityId));
     },

@@ -1,6 +1,6 @@
 import { AppError } from '../app-error.ts';
-import { createChangeLog, type Actor } from '../audit/changes.ts';
-import type { Store } from '../store/open-store.ts';
+import type { Actor } from '../audit/changes.ts';
+import type { Repositories, Store } from '../store/open-store.ts';
 import { oidcUpstreamFrom, samlUpstreamFrom } from '../federation/upstream-input.ts';
 import type { Upstream, UpstreamStore } from '../federation/upstream.ts';
 import type { ImportOidcUpstream, ImportSamlUpstream } from '../import/import-schema.ts';
@@ -41,9 +41,9 @@ export function manageUpstreams({ upstreams, transaction }: Deps) {
   };
 
   /** Runs a change holding the upstream's lock; the audit entry lands with it. */
-  const change = <T>(id: string, fn: (tx: { upstreams: UpstreamStore; record: ReturnType<typeof createChangeLog> }) => Promise<T>) => transaction(async (repos) => {
-    await repos.lock(`identity-provider:${id}`);
-    return fn({ upstreams: repos.upstreams, record: createChangeLog(repos.audit) });
+  const change = <T>(id: string, fn: (tx: Repositories) => Promise<T>) => transaction(async (tx) => {
+    await tx.lock(`identity-provider:${id}`);
+    return fn(tx);
   });
 
   return {

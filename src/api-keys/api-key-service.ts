@@ -1,5 +1,5 @@
 import { AppError } from '../app-error.ts';
-import { createChangeLog, type Actor } from '../audit/changes.ts';
+import type { Actor } from '../audit/changes.ts';
 import type { Store } from '../store/open-store.ts';
 import { generateApiKey, hashApiKeySecret, type ApiKey, type ApiKeyStore } from './api-key.ts';
 
@@ -65,7 +65,7 @@ export function createApiKeyService({ store, accountExists, resourceScopes, tran
           id, name, secretHash: hashApiKeySecret(secret), owner: input.owner ?? null, scopes, resource: input.resource ?? null,
           expiresAt: days ? new Date(Date.now() + days * 86_400_000) : null, createdBy: actor,
         });
-        await createChangeLog(repos.audit)(actor, 'api_key.create', { type: 'api_key', id }, undefined, publicView(key));
+        await repos.record(actor, 'api_key.create', { type: 'api_key', id }, undefined, publicView(key));
         return key;
       });
       return { key: secret, apiKey: publicView(created) };
@@ -83,7 +83,7 @@ export function createApiKeyService({ store, accountExists, resourceScopes, tran
       if (before.revokedAt) throw new AppError('api_key_revoked', 409, `API key ${id} is revoked already`);
       await repos.apiKeys.revoke(id);
       const after = await repos.apiKeys.find(id);
-      await createChangeLog(repos.audit)(actor, 'api_key.revoke', { type: 'api_key', id }, publicView(before), after && publicView(after));
+      await repos.record(actor, 'api_key.revoke', { type: 'api_key', id }, publicView(before), after && publicView(after));
     }),
     /** Notes a successful use; cheap on the hot path (at most one write a minute per key and node). */
     async used(id: string): Promise<void> {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import type { Core } from '../app.ts';
-import { createChangeLog, type Actor } from '../audit/changes.ts';
+import type { Actor } from '../audit/changes.ts';
 import { AppError } from '../app-error.ts';
 import { normalizeEmail, type AccountFields } from '../accounts/account.ts';
 import { passwordProblem } from '../accounts/password-policy.ts';
@@ -122,7 +122,7 @@ export async function applyImport(core: Core, document: unknown, source: string,
   const summary: ImportSummary = { clients: tally(), users: tally(), roles: tally(), saml_service_providers: tally(), identity_providers: tally(), organizations: tally(), warnings };
   await core.store.transaction(async (repos) => {
     // what changed, audited with the writes: who applied the file, and the diffs
-    const record = createChangeLog(repos.audit);
+    const { record } = repos;
     const note = async (type: string, id: string, outcome: Outcome, before?: object, after?: object) => {
       if (!dryRun && outcome !== 'unchanged') await record(actor, `${type}.${outcome === 'created' ? 'create' : 'update'}`, { type, id }, before, after);
     };

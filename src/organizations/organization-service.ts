@@ -1,7 +1,7 @@
 import { AppError } from '../app-error.ts';
 import { isUuid } from '../uuid.ts';
 import { checkIfMatch } from '../admin/etag.ts';
-import { createChangeLog, type Actor, type RecordChange } from '../audit/changes.ts';
+import type { Actor, RecordChange } from '../audit/changes.ts';
 import type { Store } from '../store/open-store.ts';
 import { normalizeEmail } from '../accounts/account.ts';
 import type { AccountStore } from '../accounts/account.ts';
@@ -84,7 +84,7 @@ export function createOrganizationService({ store, transaction, accounts, record
         const clash = fields.slug !== before.slug ? await repos.organizations.findBySlug(fields.slug) : undefined;
         if (clash) throw new AppError('slug_taken', 409, `The slug "${fields.slug}" is taken by another organization.`);
         const after = await repos.organizations.save({ ...fields, id: before.id });
-        await createChangeLog(repos.audit)(actor, 'organization.update', target(before), audited(before), audited(after));
+        await repos.record(actor, 'organization.update', target(before), audited(before), audited(after));
         return after;
       });
     },
@@ -97,7 +97,7 @@ export function createOrganizationService({ store, transaction, accounts, record
         if (!org) throw notFound(ref);
         checkIfMatch(ifMatch, org);
         await repos.organizations.delete(org.id); // memberships and invitations go with it (ON DELETE CASCADE)
-        await createChangeLog(repos.audit)(actor, 'organization.delete', target(org), audited(org));
+        await repos.record(actor, 'organization.delete', target(org), audited(org));
       });
     },
 

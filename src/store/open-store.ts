@@ -16,7 +16,9 @@ import type { ParticipantStore } from '../saml/participants.ts';
 import type { UpstreamStore } from '../federation/upstream.ts';
 import { upstreamRepository } from './upstream-repository.ts';
 import { appendAudit, auditRepository } from './audit-repository.ts';
+import type { AuditEntry } from '../audit/audit-chain.ts';
 import type { AuditStore } from '../audit/audit-log.ts';
+import { createChangeLog, type RecordChange } from '../audit/changes.ts';
 import type { RoleStore } from '../accounts/roles.ts';
 import { roleRepository } from './role-repository.ts';
 import type { OrganizationStore } from '../organizations/organization.ts';
@@ -58,6 +60,8 @@ export interface Repositories {
   apiKeys: ApiKeyStore;
   /** In a transaction, an entry lands with the writes it records, or neither does. */
   audit: Pick<AuditStore, 'append'>;
+  /** An operator's change, appended to `audit` with its diff (audit/changes.ts). */
+  record: RecordChange;
 }
 
 export interface Store extends Repositories {
@@ -158,6 +162,7 @@ function storeOn({ dataSource, redis, prefix, feed, observe, embedded }: Parts):
     factors: postgres(factorRepository(dataSource.manager), 'factors'),
     securityEvents: auditedEvents(postgres(securityEventRepository(dataSource.manager), 'security_events'), audit),
     audit,
+    record: createChangeLog(audit),
     webhooks: postgres(webhookRepository(dataSource.manager), 'webhooks'),
     apiKeys,
     sessions: sessions.store,
@@ -173,37 +178,37 @@ function storeOn({ dataSource, redis, prefix, feed, observe, embedded }: Parts):
     onKeysChanged: (handler) => feed.on('keys', handler),
     poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     async transaction(fn) {
-      const changedClients = new Set<string>();
-      const revokedApiKeys = new Set<string>();
-      let changedUpstreams = false;
+      // what other processes must hear of (their caches), told once the transaction has committed
+      const announce = new Map<string, () => Promise<void>>();
+      const then = <T>(key: string, tell: () => Promise<void>, write: Promise<T>) => (announce.set(key, tell), write);
       const result = await dataSource.transaction((manager) => {
-        const repo = clientRepository(manager);
+        const clientRepo = clientRepository(manager);
         const upstreamRepo = upstreamRepository(manager);
         const apiKeyRepo = apiKeyRepository(manager);
+        const audit = { append: (entry: AuditEntry) => appendAudit(manager, entry) };
         return fn({
           lock: async (key) => void (await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [key])),
           accounts: postgres(accountRepository(manager), 'accounts'),
           samlServiceProviders: samlSpRepository(manager),
           upstreams: {
             ...upstreamRepo,
-            save: async (upstream) => ((changedUpstreams = true), upstreamRepo.save(upstream)),
-            delete: async (id) => ((changedUpstreams = true), upstreamRepo.delete(id)),
+            save: (upstream) => then('upstreams', upstreams.changed, upstreamRepo.save(upstream)),
+            delete: (id) => then('upstreams', upstreams.changed, upstreamRepo.delete(id)),
           },
           roles: roleRepository(manager),
           organizations: organizationRepository(manager),
           webhooks: webhookRepository(manager),
-          apiKeys: { ...apiKeyRepo, revoke: async (id) => (revokedApiKeys.add(id), apiKeyRepo.revoke(id)) },
-          audit: { append: (entry) => appendAudit(manager, entry) },
+          apiKeys: { ...apiKeyRepo, revoke: (id) => then(`api_key:${id}`, () => apiKeys.changed(id), apiKeyRepo.revoke(id)) },
+          audit,
+          record: createChangeLog(audit),
           clients: {
-            ...repo,
-            save: async (metadata) => (changedClients.add(metadata.client_id), repo.save(metadata)),
-            delete: async (id) => (changedClients.add(id), repo.delete(id)),
+            ...clientRepo,
+            save: (metadata) => then(`client:${metadata.client_id}`, () => clients.changed(metadata.client_id), clientRepo.save(metadata)),
+            delete: (id) => then(`client:${id}`, () => clients.changed(id), clientRepo.delete(id)),
           },
         });
       });
-      for (const id of changedClients) await clients.changed(id); // once committed
-      if (changedUpstreams) await upstreams.changed();
-      for (const id of revokedApiKeys) await apiKeys.changed(id);
+      for (const tell of announce.values()) await tell();
       return result;
     },
     migrate: () => migrateExclusively(dataSource),

@@ -1,7 +1,7 @@
 import { AppError } from '../app-error.ts';
 import { checkIfMatch } from '../admin/etag.ts';
-import { createChangeLog, type Actor } from '../audit/changes.ts';
-import type { Store } from '../store/open-store.ts';
+import type { Actor } from '../audit/changes.ts';
+import type { Repositories, Store } from '../store/open-store.ts';
 import { isUuid } from '../uuid.ts';
 import { newWebhookSecret } from './signature.ts';
 import type { SubscriptionFields, WebhookStore, WebhookSubscription } from './webhook.ts';
@@ -52,10 +52,10 @@ export function createWebhookService({ store, transaction, production }: { store
   };
   const target = (id: string) => ({ type: 'webhook', id });
   /** Runs a change to subscription `id` holding its lock; the audit entry lands with it. */
-  const change = <T>(id: string, fn: (tx: { webhooks: WebhookStore; record: ReturnType<typeof createChangeLog>; current: () => Promise<WebhookSubscription> }) => Promise<T>) =>
-    transaction(async (repos) => {
-      await repos.lock(`webhook:${id}`);
-      return fn({ webhooks: repos.webhooks, record: createChangeLog(repos.audit), current: () => existing(id, repos.webhooks) });
+  const change = <T>(id: string, fn: (tx: Repositories & { current: () => Promise<WebhookSubscription> }) => Promise<T>) =>
+    transaction(async (tx) => {
+      await tx.lock(`webhook:${id}`);
+      return fn({ ...tx, current: () => existing(id, tx.webhooks) });
     });
 
   const service = {
@@ -71,7 +71,7 @@ export function createWebhookService({ store, transaction, production }: { store
       const secret = newWebhookSecret();
       return transaction(async (repos) => {
         const subscription = await repos.webhooks.create(fields, secret);
-        await createChangeLog(repos.audit)(actor, 'webhook.create', target(subscription.id), undefined, fields);
+        await repos.record(actor, 'webhook.create', target(subscription.id), undefined, fields);
         return { subscription, secret };
       });
     },

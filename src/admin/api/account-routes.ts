@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isEmailAddress } from '../../accounts/account.ts';
 import type { ManagedAccounts } from '../manage-accounts.ts';
-import { route } from './route-spec.ts';
+import { route, SOME_CHANGE, someChange } from './route-spec.ts';
 import { accountView, pageOf, pageQuery, sessionView } from './schemas.ts';
 
 const tag = 'Accounts';
@@ -41,7 +41,7 @@ export const accountRoutes = (accounts: ManagedAccounts) => [
   }),
   route({
     method: 'patch', path: '/accounts/{id}', summary: 'Change an account', tag, scope: 'admin:write', params: byId, ifMatch: 'required',
-    body: z.strictObject(fields).partial().refine((b) => Object.keys(b).length > 0, 'give at least one field to change'),
+    body: z.strictObject(fields).partial().refine(someChange, SOME_CHANGE),
     response: { status: 200, schema: accountView, description: 'The account as changed, with its new ETag.' },
     handle: async ({ params, body, caller, ifMatch }) => {
       const account = await accounts.update(caller.actor, params.id, body, ifMatch);

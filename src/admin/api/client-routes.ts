@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { clientMetadataSchema, knownClientMetadata } from '../../import/import-schema.ts';
 import type { ManagedClients } from '../manage-clients.ts';
-import { route } from './route-spec.ts';
+import { route, SOME_CHANGE, someChange } from './route-spec.ts';
 import { clientView, pageOf, pageQuery } from './schemas.ts';
 
 const tag = 'OIDC clients';
@@ -33,7 +33,7 @@ export const clientRoutes = (clients: ManagedClients) => [
   }),
   route({
     method: 'patch', path: '/clients/{client_id}', summary: 'Change a client with a JSON merge patch (RFC 7396; null removes a field)', tag, scope: 'admin:write',
-    params: byId, ifMatch: 'required', body: z.record(z.string(), z.unknown()).superRefine(knownClientMetadata).refine((b) => Object.keys(b).length > 0, 'give at least one field to change'),
+    params: byId, ifMatch: 'required', body: z.record(z.string(), z.unknown()).superRefine(knownClientMetadata).refine(someChange, SOME_CHANGE),
     response: { status: 200, schema: z.object({ client: clientView, warnings: z.array(z.string()) }), description: 'The client as changed, with its new ETag.' },
     handle: async ({ params, body, caller, ifMatch }) => {
       const result = await clients.update(caller.actor, params.client_id, body, ifMatch);

@@ -3,7 +3,7 @@ import { isEmailAddress } from '../../accounts/account.ts';
 import { organizationInput, orgRolesSchema, type Membership, type Organization } from '../../organizations/organization.ts';
 import type { OrganizationService } from '../../organizations/organization-service.ts';
 import { pageOf as pageOfItems } from '../paging.ts';
-import { route } from './route-spec.ts';
+import { route, SOME_CHANGE, someChange } from './route-spec.ts';
 import { pageOf, pageQuery } from './schemas.ts';
 
 const tag = 'Organizations';
@@ -52,7 +52,7 @@ export const organizationRoutes = (organizations: OrganizationService, productio
     }),
     route({
       method: 'patch', path: '/organizations/{ref}', summary: "Change an organization's name, slug, branding or policy", tag, scope: 'admin:write',
-      params: byRef, ifMatch: 'required', body: input.partial().refine((b) => Object.keys(b).length > 0, 'give at least one field to change'),
+      params: byRef, ifMatch: 'required', body: input.partial().refine(someChange, SOME_CHANGE),
       response: { status: 200, schema: organizationSchema, description: 'The organization as changed, with its new ETag.' },
       handle: async ({ params, body, caller, ifMatch }) => {
         const org = await organizations.update(caller.actor, params.ref, body, ifMatch);

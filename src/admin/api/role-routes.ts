@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { roleSchema } from '../../import/import-schema.ts';
 import type { ManagedRoles } from '../manage-roles.ts';
-import { route } from './route-spec.ts';
+import { route, SOME_CHANGE, someChange } from './route-spec.ts';
 import { pageOf, pageQuery, roleView } from './schemas.ts';
 
 const tag = 'Roles';
@@ -32,7 +32,7 @@ export const roleRoutes = (roles: ManagedRoles) => [
   route({
     method: 'patch', path: '/roles/{name}', summary: "Change a role's description or permissions", tag, scope: 'admin:write', params: byName, ifMatch: 'required',
     body: z.strictObject({ description: z.string().max(500).nullable(), permissions: roleSchema.shape.permissions.unwrap() }).partial()
-      .refine((b) => Object.keys(b).length > 0, 'give at least one field to change'),
+      .refine(someChange, SOME_CHANGE),
     response: { status: 200, schema: roleView, description: 'The role as changed, with its new ETag.' },
     handle: async ({ params, body, caller, ifMatch }) => {
       const role = await roles.update(caller.actor, params.name, body, ifMatch);

@@ -45,3 +45,7 @@ export interface RouteSpec<P = Schema | undefined, Q = Schema | undefined, B = S
 /** Keeps each route's input types tied to its schemas. */
 export const route = <P extends Schema | undefined = undefined, Q extends Schema | undefined = undefined, B extends Schema | undefined = undefined>(spec: RouteSpec<P, Q, B>) =>
   spec as unknown as RouteSpec;
+
+/** A PATCH body must change something. */
+export const someChange = (body: Record<string, unknown>) => Object.keys(body).length > 0;
+export const SOME_CHANGE = 'give at least one field to change';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { WebhookService } from '../../webhooks/webhook-service.ts';
 import type { WebhookSubscription } from '../../webhooks/webhook.ts';
-import { route } from './route-spec.ts';
+import { route, SOME_CHANGE, someChange } from './route-spec.ts';
 
 const tag = 'Webhooks';
 const byId = z.strictObject({ id: z.string().min(1).max(64) });
@@ -19,6 +19,9 @@ const view = (s: WebhookSubscription, pending: number) => ({
   id: s.id, url: s.url, events: s.events, description: s.description, enabled: s.enabled, pending,
   created_at: s.createdAt.toISOString(), updated_at: s.updatedAt.toISOString(),
 });
+
+/** One subscription's view, with its own backlog. */
+const withBacklog = async (webhooks: WebhookService, s: WebhookSubscription) => view(s, (await webhooks.backlog(s.id))[s.id] ?? 0);
 
 export const webhookRoutes = (webhooks: WebhookService) => [
   route({
@@ -43,16 +46,16 @@ export const webhookRoutes = (webhooks: WebhookService) => [
     response: { status: 200, schema: webhookView, description: 'The subscription, with its ETag.' },
     handle: async ({ params }) => {
       const subscription = await webhooks.find(params.id);
-      return { body: view(subscription, (await webhooks.backlog(subscription.id))[subscription.id] ?? 0), version: subscription };
+      return { body: await withBacklog(webhooks, subscription), version: subscription };
     },
   }),
   route({
     method: 'patch', path: '/webhooks/{id}', summary: 'Change, enable or disable a webhook subscription', tag, scope: 'admin:write', params: byId, ifMatch: 'required',
-    body: z.strictObject(fields).partial().refine((b) => Object.keys(b).length > 0, 'give at least one field to change'),
+    body: z.strictObject(fields).partial().refine(someChange, SOME_CHANGE),
     response: { status: 200, schema: webhookView, description: 'The subscription as changed, with its new ETag.' },
     handle: async ({ params, body, caller, ifMatch }) => {
       const subscription = await webhooks.update(caller.actor, params.id, body, ifMatch);
-      return { body: view(subscription, (await webhooks.backlog(subscription.id))[subscription.id] ?? 0), version: subscription };
+      return { body: await withBacklog(webhooks, subscription), version: subscription };
     },
   }),
   route({

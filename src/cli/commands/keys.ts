@@ -1,5 +1,4 @@
 import { manageKeys } from '../../keys/manage-keys.ts';
-import { createChangeLog } from '../../audit/changes.ts';
 import { openStore } from '../../store/open-store.ts';
 import { parse, type Command } from '../command.ts';
 import { UsageError } from '../cli-error.ts';
@@ -23,7 +22,7 @@ export const keysCommand: Command = async ([sub, ...args], config) => {
       const store = await openStore(config, { mode: 'share' });
       try {
         await store.migrate();
-        const keys = await manageKeys({ config, announce: store.announceKeys, recordChange: createChangeLog(store.audit) }).rotate(cliActor());
+        const keys = await manageKeys({ config, announce: store.announceKeys, recordChange: store.record }).rotate(cliActor());
         for (const k of keys.filter((key) => key.state === 'signing')) process.stdout.write(`new signing key ${k.kid} (${k.alg})\n`);
         process.stdout.write(`written to ${config.keysFile}; the old keys stay published\n`);
       } finally {
