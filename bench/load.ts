@@ -9,9 +9,9 @@ export interface Target {
   body?: string;
 }
 
-/** autocannon against one URL: a short warm-up, then the measured run. */
-export async function measure(target: Target, seconds: number, connections: number): Promise<Throughput> {
-  const options = { ...target, connections };
+/** autocannon against one URL: a short warm-up, then the measured run (at most `rate` requests a second). */
+export async function measure(target: Target, seconds: number, connections: number, rate?: number): Promise<Throughput> {
+  const options = { ...target, connections, ...(rate ? { overallRate: Math.max(1, Math.round(rate)) } : {}) };
   await autocannon({ ...options, duration: 2 });
   const result = await autocannon({ ...options, duration: seconds });
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.non2xx + result.errors };
