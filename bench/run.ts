@@ -110,9 +110,10 @@ async function main(): Promise<void> {
 /**
  * Half load for soakSeconds: client_credentials at half the rate measured before and one sign-in
  * at a time (about half the sign-in rate), with RSS read every 10 s. Compares the first minute's
- * RSS with the last minute's, after a minute of warm-up that the comparison leaves out.
+ * RSS with the last minute's, after a minute of warm-up that the comparison leaves out (the JSON
+ * keeps every sample).
  */
-async function runSoak(server: BenchServer, tokensPerSecond: number): Promise<{ first: number; last: number; peak: number }> {
+async function runSoak(server: BenchServer, tokensPerSecond: number): Promise<{ first: number; last: number; peak: number; samples: number[] }> {
   const samples: number[] = [];
   const timer = setInterval(() => samples.push(server.rss()), 10_000);
   await Promise.all([
@@ -121,7 +122,7 @@ async function runSoak(server: BenchServer, tokensPerSecond: number): Promise<{ 
   ]);
   clearInterval(timer);
   const minute = (from: number) => { const s = samples.slice(from, from + 6); return s.reduce((a, b) => a + b, 0) / s.length; };
-  return { first: minute(6), last: minute(samples.length - 6), peak: Math.max(...samples) };
+  return { first: minute(6), last: minute(samples.length - 6), peak: Math.max(...samples), samples };
 }
 
 /** Time to a served discovery document for the embedded default, after its first run. */
