@@ -5,6 +5,8 @@ import path from 'node:path';
 import { freePort } from '../../src/store/free-port.ts';
 
 const MODULES = '/usr/lib/apache2/modules';
+// Shibboleth's module identifier breaks the foo_module pattern of the others
+const moduleId = (name: string) => (name === 'shib' ? 'mod_shib' : `${name}_module`);
 
 export interface Apache {
   url: string;
@@ -21,7 +23,7 @@ export interface Apache {
 export async function startApache(modules: string[], config: (url: string, dir: string) => string, files: Record<string, string> = {}): Promise<Apache> {
   const httpd = '/usr/sbin/apache2';
   for (const file of [httpd, ...modules.map((m) => path.join(MODULES, `mod_${m}.so`))]) {
-    if (!fs.existsSync(file)) throw new Error(`${file} is not installed: apt-get install apache2 libapache2-mod-auth-openidc libapache2-mod-auth-mellon`);
+    if (!fs.existsSync(file)) throw new Error(`${file} is not installed: apt-get install apache2 libapache2-mod-auth-openidc libapache2-mod-auth-mellon libapache2-mod-shib`);
   }
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -39,10 +41,10 @@ export async function startApache(modules: string[], config: (url: string, dir: 
     `Listen 127.0.0.1:${port}`,
     `PidFile ${dir}/httpd.pid`,
     `ErrorLog ${dir}/error.log`,
-    `LogLevel warn ${modules.map((m) => `${m}:info`).join(' ')}`,
+    'LogLevel warn',
     // as root, Apache serves as an unprivileged user, which must read what it is given
     ...(root ? ['User www-data', 'Group www-data'] : []),
-    ...[...base, ...modules].map((m) => `LoadModule ${m}_module ${MODULES}/mod_${m}.so`),
+    ...[...base, ...modules].map((m) => `LoadModule ${moduleId(m)} ${MODULES}/mod_${m}.so`),
     'TypesConfig /etc/mime.types',
     `DocumentRoot ${dir}/htdocs`,
     'DirectoryIndex index.html',
