@@ -281,6 +281,8 @@ export function createApp(core: Core, log: Logger): Koa {
     }));
   }
   provider.on('server_error', (_ctx, err) => log.error({ err }, 'authorization server error'));
+  // the client's session outlives the sign-out it was not told of: operators need to see that
+  provider.on('backchannel.error', (_ctx, err, client) => log.warn({ err, clientId: client.clientId }, 'back-channel logout failed'));
   provider.on('grant.success', (ctx) => core.metrics.tokens.inc({ grant_type: String(ctx.oidc.params?.grant_type ?? 'unknown') }));
   provider.on('grant.success', (ctx) => {
     const clientId = ctx.oidc.client?.clientId;

@@ -10,6 +10,7 @@ import { authorize, discover, REDIRECT_URI } from '../../helpers/relying-party.t
 import { ALICE } from '../../helpers/seed.ts';
 
 let gatehouse: TestGatehouse;
+const logLines: string[] = [];
 let receiver: http.Server;
 const received: { path: string; contentType?: string; body: URLSearchParams }[] = [];
 
@@ -19,15 +20,15 @@ beforeAll(async () => {
     req.on('data', (chunk) => (body += chunk));
     req.on('end', () => {
       received.push({ path: req.url!, contentType: req.headers['content-type'], body: new URLSearchParams(body) });
-      res.writeHead(200).end();
+      res.writeHead(req.url!.startsWith('/app-broken/') ? 500 : 200).end();
     });
   });
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
-  gatehouse = await startGatehouse();
+  gatehouse = await startGatehouse({ logLines });
   const { core } = gatehouse.running;
   await core.accounts.create({ ...ALICE, emailVerified: true });
-  for (const id of ['app-one', 'app-two']) {
+  for (const id of ['app-one', 'app-two', 'app-broken']) {
     await core.clients.create({
       client_id: id, client_secret: `${id}-secret-0123456789abcdef`, redirect_uris: [REDIRECT_URI], first_party: true,
       grant_types: ['authorization_code'], response_types: ['code'], post_logout_redirect_uris: ['http://127.0.0.1:9/bye'],
@@ -74,5 +75,20 @@ describe('oidcc-backchannel-rp-initiated-logout', () => {
       expect(payload).not.toHaveProperty('nonce');
       expect(typeof payload.jti).toBe('string');
     }
+  });
+
+  it('still signs the person out when the endpoint of a client fails, and logs which client was not told', async () => {
+    const broken = await discover(gatehouse.issuer, 'app-broken', 'app-broken-secret-0123456789abcdef');
+    const signIn = await authorize(broken, ALICE, { scope: 'openid' });
+    const tokens = await oidc.authorizationCodeGrant(broken, signIn.callback, { pkceCodeVerifier: signIn.verifier, expectedNonce: signIn.nonce, expectedState: signIn.state });
+    const confirm = await signIn.browser.follow(oidc.buildEndSessionUrl(broken, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: 'http://127.0.0.1:9/bye' }).href);
+    const bye = await signIn.browser.follow(formAction(confirm.body, confirm.url), (l) => l.startsWith('http://127.0.0.1:9/'), {
+      form: { xsrf: hiddenField(confirm.body, 'xsrf'), logout: 'yes' },
+    });
+    expect(bye.url).toBe('http://127.0.0.1:9/bye');
+    expect(received.some((r) => r.path === '/app-broken/logout')).toBe(true);
+    const warning = logLines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.msg === 'back-channel logout failed');
+    expect(warning).toMatchObject({ level: 40, clientId: 'app-broken' });
+    expect(JSON.stringify(warning)).not.toContain(received.find((r) => r.path === '/app-broken/logout')!.body.get('logout_token'));
   });
 });

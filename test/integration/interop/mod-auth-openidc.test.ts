@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { startApache, type Apache } from '../../helpers/apache.ts';
 import { launchChromium } from '../../helpers/chromium.ts';
+import { until } from '../../helpers/eventually.ts';
 import { startGatehouse, type TestGatehouse } from '../../helpers/gatehouse.ts';
 import { ALICE, seedWebApp } from '../../helpers/seed.ts';
 
@@ -10,7 +11,8 @@ const APP = { id: 'apache-app', secret: crypto.randomBytes(24).toString('base64u
 /**
  * Apache's mod_auth_openidc, the relying party many enterprises put in front of their apps,
  * configured from the discovery URL alone, driven by Chromium: it signs people in with code +
- * PKCE, checks the ID token, reads userinfo, and signs out through the end-session endpoint.
+ * PKCE, checks the ID token, reads userinfo, signs out through the end-session endpoint, and
+ * ends its own session when Gatehouse sends it a back-channel logout token.
  */
 describe('Apache mod_auth_openidc as the relying party', () => {
   let gatehouse: TestGatehouse;
@@ -39,6 +41,8 @@ OIDCRemoteUserClaim email
     await core.clients.create({
       client_id: APP.id, client_secret: APP.secret, redirect_uris: [`${apache.url}/protected/callback`],
       post_logout_redirect_uris: [`${apache.url}/bye.html`], grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'],
+      // mod_auth_openidc's back-channel logout endpoint (OpenID Connect Back-Channel Logout 1.0)
+      backchannel_logout_uri: `${apache.url}/protected/callback?logout=backchannel`, backchannel_logout_session_required: true,
     });
     chromium = await launchChromium();
   }, 60_000);
@@ -86,5 +90,21 @@ OIDCRemoteUserClaim email
     await page.goto(`${apache.url}/protected/`);
     expect(page.url()).toContain(`${gatehouse.issuer}/interaction/`);
     await page.getByLabel('Password', { exact: true }).waitFor();
+  });
+
+  it('ends its session when a sign-out elsewhere reaches it over the back channel', async () => {
+    const page = await (await chromium.newContext()).newPage();
+    await signIn(page);
+    // signing out at Gatehouse itself, not through the app
+    await page.goto(`${gatehouse.issuer}/session/end`);
+    await page.getByRole('button', { name: 'Yes, sign me out' }).click();
+    await page.waitForURL(`${gatehouse.issuer}/session/end/success`);
+
+    // back-channel logout is asynchronous by nature (§2.5): the app's session ends soon, not at once
+    await until(async () => (await page.request.get(`${apache.url}/protected/`, { maxRedirects: 0 })).status() === 302, 'the app to drop its session', 5_000);
+    await page.goto(`${apache.url}/protected/`);
+    expect(page.url()).toContain(`${gatehouse.issuer}/interaction/`);
+    await page.getByLabel('Password', { exact: true }).waitFor();
+    expect(apache.errorLog()).not.toMatch(/\[auth_openidc:error\]/);
   });
 });
