@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import http from 'node:http';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page, type Response } from 'playwright-core';
 
 /** Debian's chromium (installed by .ci/run), headless. */
 export async function launchChromium(): Promise<Browser> {
@@ -30,4 +30,28 @@ export async function startCallbackServer(): Promise<{ redirectUri: string; clos
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
   return { redirectUri: `http://127.0.0.1:${port}/callback`, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+/**
+ * Opens an app that sits behind Gatehouse and signs in on Gatehouse's page, allowing the app when
+ * it asks for consent; answers the app's page (`appUrl`) once the browser is back on it.
+ */
+export async function signInThroughApp(page: Page, appUrl: string, issuer: string, who: { email: string; password: string }, { consent = false } = {}): Promise<Response> {
+  const landed = page.waitForResponse((r) => r.url() === appUrl && r.status() === 200);
+  await page.goto(appUrl);
+  if (!page.url().startsWith(`${issuer}/interaction/`)) throw new Error(`${appUrl} did not send the browser to Gatehouse's sign-in but to ${page.url()}`);
+  await page.getByLabel('Email', { exact: true }).fill(who.email);
+  await page.getByLabel('Password', { exact: true }).fill(who.password);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  if (consent) await page.getByRole('button', { name: 'Allow', exact: true }).click();
+  const response = await landed;
+  await page.waitForURL(appUrl);
+  return response;
+}
+
+/** Opens the app and expects Gatehouse's sign-in page: the app's session and Gatehouse's are both gone. */
+export async function expectSignInAsked(page: Page, appUrl: string, issuer: string): Promise<void> {
+  await page.goto(appUrl);
+  if (!page.url().startsWith(`${issuer}/interaction/`)) throw new Error(`${appUrl} did not ask for a sign-in: the browser is at ${page.url()}`);
+  await page.getByLabel('Password', { exact: true }).waitFor();
 }

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { startApache, type Apache } from '../../helpers/apache.ts';
-import { launchChromium } from '../../helpers/chromium.ts';
+import { expectSignInAsked, launchChromium, signInThroughApp } from '../../helpers/chromium.ts';
 import { startGatehouse, type TestGatehouse } from '../../helpers/gatehouse.ts';
 import { SAML_FIXTURES } from '../../helpers/saml.ts';
 import { ALICE, seedWebApp } from '../../helpers/seed.ts';
@@ -42,6 +42,8 @@ describe('Apache mod_auth_mellon as the SAML service provider', () => {
 # consumer here, where the app and Gatehouse share the site 127.0.0.1.
 SetEnvIf Request_URI ^/mellon/ MELLON_DISABLE_SAMESITE=1
 <Location /secret>
+  # the app's pages are per person: a browser must not show them from its cache after a sign-out
+  Header always set Cache-Control no-store
   AuthType Mellon
   MellonEnable auth
   Require valid-user
@@ -60,23 +62,10 @@ SetEnvIf Request_URI ^/mellon/ MELLON_DISABLE_SAMESITE=1
     fs.rmSync(work, { recursive: true, force: true });
   });
 
-  /** Opens the app and signs in on Gatehouse's page; answers the app's first response. */
-  const signIn = async (page: Page) => {
-    const landed = page.waitForResponse((r) => r.url() === `${apache.url}/secret/` && r.status() === 200);
-    await page.goto(`${apache.url}/secret/`);
-    expect(page.url()).toContain(`${gatehouse.issuer}/interaction/`);
-    await page.getByLabel('Email', { exact: true }).fill(ALICE.email);
-    await page.getByLabel('Password', { exact: true }).fill(ALICE.password);
-    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-    const response = await landed; // through Gatehouse's self-submitting form to Mellon's assertion consumer
-    await page.waitForURL(`${apache.url}/secret/`);
-    return response;
-  };
-
   it('signs a person in: signed request over HTTP-Redirect, signed assertion over HTTP-POST, attributes as configured', async () => {
     const page = await (await chromium.newContext()).newPage();
     const posted = page.waitForRequest((r) => r.url() === `${apache.url}/mellon/postResponse` && r.method() === 'POST');
-    const response = await signIn(page);
+    const response = await signInThroughApp(page, `${apache.url}/secret/`, gatehouse.issuer, ALICE);
     expect((await posted).postData()).toContain('SAMLResponse=');
     expect(response.headers()).toMatchObject({ 'x-remote-user': ALICE.email, 'x-name': 'Alice Example' });
     expect(await page.textContent('body')).toBe('the enterprise app');
@@ -88,13 +77,11 @@ SetEnvIf Request_URI ^/mellon/ MELLON_DISABLE_SAMESITE=1
 
   it('logs out through single logout (SP-initiated) and back to the app, which then asks for a sign-in again', async () => {
     const page = await (await chromium.newContext()).newPage();
-    await signIn(page);
+    await signInThroughApp(page, `${apache.url}/secret/`, gatehouse.issuer, ALICE);
     await page.goto(`${apache.url}/mellon/logout?ReturnTo=${encodeURIComponent(`${apache.url}/bye.html`)}`);
     await page.waitForURL(`${apache.url}/bye.html`);
     expect(apache.errorLog()).not.toMatch(/\[auth_mellon:error\]/);
 
-    await page.goto(`${apache.url}/secret/`);
-    expect(page.url()).toContain(`${gatehouse.issuer}/interaction/`);
-    await page.getByLabel('Password', { exact: true }).waitFor();
+    await expectSignInAsked(page, `${apache.url}/secret/`, gatehouse.issuer);
   });
 });

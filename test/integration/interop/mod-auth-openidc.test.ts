@@ -1,8 +1,7 @@
 import crypto from 'node:crypto';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { startApache, type Apache } from '../../helpers/apache.ts';
-import { launchChromium } from '../../helpers/chromium.ts';
-import { until } from '../../helpers/eventually.ts';
+import { expectSignInAsked, launchChromium, signInThroughApp } from '../../helpers/chromium.ts';
 import { startGatehouse, type TestGatehouse } from '../../helpers/gatehouse.ts';
 import { ALICE, seedWebApp } from '../../helpers/seed.ts';
 
@@ -33,6 +32,8 @@ OIDCScope "openid email profile"
 OIDCPKCEMethod S256
 OIDCRemoteUserClaim email
 <Location /protected>
+  # the app's pages are per person: a browser must not show them from its cache after a sign-out
+  Header always set Cache-Control no-store
   AuthType openid-connect
   Require valid-user
   Header always set X-Remote-User "expr=%{REMOTE_USER}"
@@ -52,23 +53,9 @@ OIDCRemoteUserClaim email
     await gatehouse?.close();
   });
 
-  /** Opens the app, signs in on Gatehouse's page and allows the app; answers the app's first response. */
-  const signIn = async (page: Page) => {
-    const landed = page.waitForResponse((r) => r.url() === `${apache.url}/protected/` && r.status() === 200);
-    await page.goto(`${apache.url}/protected/`);
-    expect(page.url()).toContain(`${gatehouse.issuer}/interaction/`);
-    await page.getByLabel('Email', { exact: true }).fill(ALICE.email);
-    await page.getByLabel('Password', { exact: true }).fill(ALICE.password);
-    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-    await page.getByRole('button', { name: 'Allow', exact: true }).click(); // a third-party app: consent
-    const response = await landed;
-    await page.waitForURL(`${apache.url}/protected/`);
-    return response;
-  };
-
   it('signs a person in: code + PKCE, the ID token checked, the email from userinfo as REMOTE_USER', async () => {
     const page = await (await chromium.newContext()).newPage();
-    const response = await signIn(page);
+    const response = await signInThroughApp(page, `${apache.url}/protected/`, gatehouse.issuer, ALICE, { consent: true });
     expect(response.headers()).toMatchObject({ 'x-remote-user': ALICE.email, 'x-name': 'Alice Example' });
     expect(await page.textContent('body')).toBe('the protected app');
     expect(apache.errorLog()).not.toMatch(/\[auth_openidc:error\]/);
@@ -80,31 +67,25 @@ OIDCRemoteUserClaim email
 
   it('signs out through the end-session endpoint and back to the app, which then asks for a sign-in again', async () => {
     const page = await (await chromium.newContext()).newPage();
-    await signIn(page);
+    await signInThroughApp(page, `${apache.url}/protected/`, gatehouse.issuer, ALICE, { consent: true });
     await page.goto(`${apache.url}/protected/callback?logout=${encodeURIComponent(`${apache.url}/bye.html`)}`);
     expect(page.url()).toContain(`${gatehouse.issuer}/session/end`);
     await page.getByRole('button', { name: 'Yes, sign me out' }).click();
     await page.waitForURL(`${apache.url}/bye.html`);
     expect(apache.errorLog()).not.toMatch(/\[auth_openidc:error\]/);
 
-    await page.goto(`${apache.url}/protected/`);
-    expect(page.url()).toContain(`${gatehouse.issuer}/interaction/`);
-    await page.getByLabel('Password', { exact: true }).waitFor();
+    await expectSignInAsked(page, `${apache.url}/protected/`, gatehouse.issuer);
   });
 
   it('ends its session when a sign-out elsewhere reaches it over the back channel', async () => {
     const page = await (await chromium.newContext()).newPage();
-    await signIn(page);
+    await signInThroughApp(page, `${apache.url}/protected/`, gatehouse.issuer, ALICE, { consent: true });
     // signing out at Gatehouse itself, not through the app
     await page.goto(`${gatehouse.issuer}/session/end`);
     await page.getByRole('button', { name: 'Yes, sign me out' }).click();
-    await page.waitForURL(`${gatehouse.issuer}/session/end/success`);
+    await page.waitForURL(`${gatehouse.issuer}/session/end/success`); // the logout token was delivered by then
 
-    // back-channel logout is asynchronous by nature (§2.5): the app's session ends soon, not at once
-    await until(async () => (await page.request.get(`${apache.url}/protected/`, { maxRedirects: 0 })).status() === 302, 'the app to drop its session', 5_000);
-    await page.goto(`${apache.url}/protected/`);
-    expect(page.url()).toContain(`${gatehouse.issuer}/interaction/`);
-    await page.getByLabel('Password', { exact: true }).waitFor();
+    await expectSignInAsked(page, `${apache.url}/protected/`, gatehouse.issuer);
     expect(apache.errorLog()).not.toMatch(/\[auth_openidc:error\]/);
   });
 });

@@ -2,9 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { startApache, type Apache } from '../../helpers/apache.ts';
-import { launchChromium } from '../../helpers/chromium.ts';
+import { expectSignInAsked, launchChromium, signInThroughApp } from '../../helpers/chromium.ts';
 import { until } from '../../helpers/eventually.ts';
 import { startGatehouse, type TestGatehouse } from '../../helpers/gatehouse.ts';
 import { SAML_FIXTURES } from '../../helpers/saml.ts';
@@ -68,6 +68,8 @@ ShibConfig ${work}/shibboleth2.xml
   SetHandler shib
 </Location>
 <Location /secure>
+  # the app's pages are per person: a browser must not show them from its cache after a sign-out
+  Header always set Cache-Control no-store
   AuthType shibboleth
   ShibRequestSetting requireSession 1
   Require shib-session
@@ -91,23 +93,10 @@ ShibConfig ${work}/shibboleth2.xml
     fs.rmSync(work, { recursive: true, force: true });
   });
 
-  /** Opens the app and signs in on Gatehouse's page; answers the app's first response. */
-  const signIn = async (page: Page) => {
-    const landed = page.waitForResponse((r) => r.url() === `${apache.url}/secure/` && r.status() === 200);
-    await page.goto(`${apache.url}/secure/`);
-    expect(page.url()).toContain(`${gatehouse.issuer}/interaction/`);
-    await page.getByLabel('Email', { exact: true }).fill(ALICE.email);
-    await page.getByLabel('Password', { exact: true }).fill(ALICE.password);
-    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-    const response = await landed; // through Gatehouse's self-submitting form to the SP's assertion consumer
-    await page.waitForURL(`${apache.url}/secure/`);
-    return response;
-  };
-
   it('signs a person in: encrypted, signed assertion over HTTP-POST, URI-named attributes mapped', async () => {
     const page = await (await chromium.newContext()).newPage();
     const posted = page.waitForRequest((r) => r.url() === `${apache.url}/Shibboleth.sso/SAML2/POST` && r.method() === 'POST');
-    const response = await signIn(page);
+    const response = await signInThroughApp(page, `${apache.url}/secure/`, gatehouse.issuer, ALICE);
     const assertion = Buffer.from(new URLSearchParams((await posted).postData()!).get('SAMLResponse')!, 'base64').toString();
     expect(assertion).toContain('<saml:EncryptedAssertion'); // Shibboleth's metadata offers its key for encryption
     expect(response.headers()).toMatchObject({ 'x-remote-user': ALICE.email, 'x-name': 'Alice Example' });
@@ -117,12 +106,10 @@ ShibConfig ${work}/shibboleth2.xml
 
   it('logs out through single logout (SP-initiated) and back to the app, which then asks for a sign-in again', async () => {
     const page = await (await chromium.newContext()).newPage();
-    await signIn(page);
+    await signInThroughApp(page, `${apache.url}/secure/`, gatehouse.issuer, ALICE);
     await page.goto(`${apache.url}/Shibboleth.sso/Logout?return=${encodeURIComponent(`${apache.url}/bye.html`)}`);
     await page.waitForURL(`${apache.url}/bye.html`);
 
-    await page.goto(`${apache.url}/secure/`);
-    expect(page.url()).toContain(`${gatehouse.issuer}/interaction/`);
-    await page.getByLabel('Password', { exact: true }).waitFor();
+    await expectSignInAsked(page, `${apache.url}/secure/`, gatehouse.issuer);
   });
 });
