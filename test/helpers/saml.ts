@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import zlib from 'node:zlib';
 import path from 'node:path';
 import { SAML, ValidateInResponseTo, type SamlConfig } from '@node-saml/node-saml';
@@ -68,4 +69,17 @@ export function redirectQuery(xml: string, options: { key?: string; relayState?:
   parts.push(`SigAlg=${encodeURIComponent('http://www.w3.org/2001/04/xmldsig-more#rsa-sha256')}`);
   const signature = crypto.sign('sha256', Buffer.from(parts.join('&')), options.key).toString('base64');
   return `${parts.join('&')}&Signature=${encodeURIComponent(signature)}`;
+}
+
+/**
+ * A fresh directory that a service provider run by Apache (its children are unprivileged) can
+ * read: Gatehouse's IdP metadata as idp.xml and the test SP's key pair as sp-signing.crt/.key.
+ */
+export async function spFiles(issuer: string): Promise<string> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gatehouse-sp-'));
+  fs.writeFileSync(path.join(dir, 'idp.xml'), await (await fetch(`${issuer}/saml/metadata`)).text());
+  for (const file of ['sp-signing.crt', 'sp-signing.key']) fs.copyFileSync(path.join(SAML_FIXTURES, file), path.join(dir, file));
+  fs.chmodSync(dir, 0o755);
+  for (const file of fs.readdirSync(dir)) fs.chmodSync(path.join(dir, file), 0o644);
+  return dir;
 }

@@ -1,11 +1,9 @@
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { startApache, type Apache } from '../../helpers/apache.ts';
 import { expectSignInAsked, launchChromium, signInThroughApp } from '../../helpers/chromium.ts';
 import { startGatehouse, type TestGatehouse } from '../../helpers/gatehouse.ts';
-import { SAML_FIXTURES } from '../../helpers/saml.ts';
+import { spFiles } from '../../helpers/saml.ts';
 import { ALICE, seedWebApp } from '../../helpers/seed.ts';
 
 /**
@@ -18,16 +16,13 @@ describe('Apache mod_auth_mellon as the SAML service provider', () => {
   let gatehouse: TestGatehouse;
   let apache: Apache;
   let chromium: Browser;
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'gatehouse-mellon-'));
+  let work: string;
 
   beforeAll(async () => {
     gatehouse = await startGatehouse({ env: { LOGIN_RATE_LIMIT: '1000' } });
     const { core } = gatehouse.running;
     await seedWebApp(core);
-    fs.writeFileSync(path.join(work, 'idp.xml'), await (await fetch(`${gatehouse.issuer}/saml/metadata`)).text());
-    for (const file of ['sp-signing.crt', 'sp-signing.key']) fs.copyFileSync(path.join(SAML_FIXTURES, file), path.join(work, file));
-    fs.chmodSync(work, 0o755);
-    for (const file of fs.readdirSync(work)) fs.chmodSync(path.join(work, file), 0o644);
+    work = await spFiles(gatehouse.issuer);
     apache = await startApache(['auth_mellon'], (url) => `
 <Location />
   MellonEndpointPath /mellon
@@ -59,7 +54,7 @@ SetEnvIf Request_URI ^/mellon/ MELLON_DISABLE_SAMESITE=1
     await chromium?.close();
     await apache?.stop();
     await gatehouse?.close();
-    fs.rmSync(work, { recursive: true, force: true });
+    if (work) fs.rmSync(work, { recursive: true, force: true });
   });
 
   it('signs a person in: signed request over HTTP-Redirect, signed assertion over HTTP-POST, attributes as configured', async () => {

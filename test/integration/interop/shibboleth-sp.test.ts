@@ -1,13 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { startApache, type Apache } from '../../helpers/apache.ts';
 import { expectSignInAsked, launchChromium, signInThroughApp } from '../../helpers/chromium.ts';
 import { until } from '../../helpers/eventually.ts';
 import { startGatehouse, type TestGatehouse } from '../../helpers/gatehouse.ts';
-import { SAML_FIXTURES } from '../../helpers/saml.ts';
+import { spFiles } from '../../helpers/saml.ts';
 import { ALICE, seedWebApp } from '../../helpers/seed.ts';
 
 // the attribute names of the eduPerson/inetOrgPerson schemas, as federations exchange them
@@ -26,15 +25,13 @@ describe('Shibboleth SP as the SAML service provider', () => {
   let shibd: ChildProcess;
   let shibdLog = '';
   let chromium: Browser;
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'gatehouse-shibboleth-'));
+  let work: string; // Apache's children reach shibd's socket in it
 
   beforeAll(async () => {
     gatehouse = await startGatehouse({ env: { LOGIN_RATE_LIMIT: '1000' } });
     const { core } = gatehouse.running;
     await seedWebApp(core);
-    fs.writeFileSync(path.join(work, 'idp.xml'), await (await fetch(`${gatehouse.issuer}/saml/metadata`)).text());
-    for (const file of ['sp-signing.crt', 'sp-signing.key']) fs.copyFileSync(path.join(SAML_FIXTURES, file), path.join(work, file));
-    fs.chmodSync(work, 0o755); // Apache's children reach shibd's socket in it
+    work = await spFiles(gatehouse.issuer);
     fs.writeFileSync(path.join(work, 'attribute-map.xml'), `<Attributes xmlns="urn:mace:shibboleth:2.0:attribute-map">
   <Attribute name="urn:oasis:names:tc:SAML:2.0:nameid-format:persistent" id="persistent-id">
     <AttributeDecoder xsi:type="NameIDAttributeDecoder" formatter="$NameQualifier!$SPNameQualifier!$Name" defaultQualifiers="true" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"/>
@@ -90,7 +87,7 @@ ShibConfig ${work}/shibboleth2.xml
     await apache?.stop();
     shibd?.kill('SIGTERM');
     await gatehouse?.close();
-    fs.rmSync(work, { recursive: true, force: true });
+    if (work) fs.rmSync(work, { recursive: true, force: true });
   });
 
   it('signs a person in: encrypted, signed assertion over HTTP-POST, URI-named attributes mapped', async () => {
