@@ -96,7 +96,10 @@ async function main(): Promise<void> {
     { name: 'storm sign-ins refused with 429', gatehouse: `${storm.refused} of ${storm.attempts}`, reference: '', target: '> 0' },
     { name: 'cold start, embedded default', gatehouse: `${coldStart.toFixed(0)} ms`, reference: '', target: '< 3000 ms' },
     { name: 'RSS idle / under load', gatehouse: `${idleRss.toFixed(0)} / ${loaded.peakMiB.toFixed(0)} MiB`, reference: '', target: '< 150 / 256' },
-    ...(soak ? [{ name: `RSS, ${soakSeconds} s soak at half load`, gatehouse: `${soak.first.toFixed(0)} → ${soak.last.toFixed(0)} MiB, peak ${soak.peak.toFixed(0)}`, reference: '2nd vs last minute', target: 'no growth' }] : []),
+    ...(soak ? [
+      { name: `RSS, ${soakSeconds} s soak at half load`, gatehouse: `${soak.rss.first.toFixed(0)} → ${soak.rss.last.toFixed(0)} MiB, peak ${soak.rss.peak.toFixed(0)}`, reference: '2nd vs last minute', target: 'no growth' },
+      { name: 'the same, live old generation', gatehouse: `${soak.oldGeneration.first.toFixed(1)} → ${soak.oldGeneration.last.toFixed(1)} MiB`, reference: '2nd vs last minute', target: 'no growth' },
+    ] : []),
   ];
   const header = `Gatehouse benchmark: Node ${process.version}, ${cores} cores, ${os.cpus()[0]?.model ?? 'cpu'}, ${seconds} s per measure, ${connections} connections`;
   const files = writeResults(path.resolve('bench/results'), {
@@ -109,20 +112,35 @@ async function main(): Promise<void> {
 
 /**
  * Half load for soakSeconds: client_credentials at half the rate measured before and one sign-in
- * at a time (about half the sign-in rate), with RSS read every 10 s. Compares the first minute's
- * RSS with the last minute's, after a minute of warm-up that the comparison leaves out (the JSON
- * keeps every sample).
+ * at a time (about half the sign-in rate). RSS is read every 10 s and the old generation's live
+ * size (the lowest reading in each minute of 2-second readings, i.e. just after a collection)
+ * from the server's metrics; the second minute is compared with the last, the first being
+ * warm-up. The JSON keeps every sample.
  */
-async function runSoak(server: BenchServer, tokensPerSecond: number): Promise<{ first: number; last: number; peak: number; samples: number[] }> {
-  const samples: number[] = [];
-  const timer = setInterval(() => samples.push(server.rss()), 10_000);
+async function runSoak(server: BenchServer, tokensPerSecond: number) {
+  const rss: number[] = [];
+  const oldGeneration: number[] = [];
+  const timers = [
+    setInterval(() => rss.push(server.rss()), 10_000),
+    setInterval(() => void oldGenerationMiB(server.url).then((mib) => mib !== undefined && oldGeneration.push(mib)), 2_000),
+  ];
   await Promise.all([
     measure(tokenRequest(server.url, machine.id, machine.secret), soakSeconds, Math.max(1, Math.floor(connections / 2)), tokensPerSecond / 2),
     signIns(server.url, web, user, soakSeconds, 1),
   ]);
-  clearInterval(timer);
-  const minute = (from: number) => { const s = samples.slice(from, from + 6); return s.reduce((a, b) => a + b, 0) / s.length; };
-  return { first: minute(6), last: minute(samples.length - 6), peak: Math.max(...samples), samples };
+  timers.forEach(clearInterval);
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  return {
+    rss: { first: mean(rss.slice(6, 12)), last: mean(rss.slice(-6)), peak: Math.max(...rss), samples: rss },
+    oldGeneration: { first: Math.min(...oldGeneration.slice(30, 60)), last: Math.min(...oldGeneration.slice(-30)), samples: oldGeneration },
+  };
+}
+
+/** The old generation's bytes in use, in MiB, from the server's Node.js metrics. */
+async function oldGenerationMiB(url: string): Promise<number | undefined> {
+  const text = await fetch(`${url}/metrics`).then((r) => r.text(), () => '');
+  const bytes = /^gatehouse_nodejs_heap_space_size_used_bytes\{space="old"\} (\S+)$/m.exec(text)?.[1];
+  return bytes === undefined ? undefined : Number(bytes) / 1048576;
 }
 
 /** Time to a served discovery document for the embedded default, after its first run. */
