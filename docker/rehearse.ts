@@ -14,13 +14,14 @@
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import tls from 'node:tls';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as oidc from 'openid-client';
 import { parse as parseYaml } from 'yaml';
+import { freePort } from '../src/store/free-port.ts';
+import { until } from '../test/helpers/eventually.ts';
 import { authorize } from '../test/helpers/relying-party.ts';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -31,9 +32,8 @@ const mounts: string[] = [];
 
 const step = (what: string) => console.log(`\n== ${what}`);
 const ok = (what: string) => console.log(`ok  ${what}`);
-class Failure extends Error {}
 function fail(what: string): never {
-  throw new Failure(what);
+  throw new Error(what);
 }
 
 // --- the base image: Debian bookworm with Node.js in /usr/local and the user node (1000) -------
@@ -166,27 +166,6 @@ function start(name: string, root: string, user: string, env: Record<string, str
   return child;
 }
 
-async function freePort(): Promise<number> {
-  const server = net.createServer().listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, seconds = 30): Promise<T> {
-  const deadline = Date.now() + seconds * 1000;
-  for (;;) {
-    const value = await probe().catch((error: unknown) => {
-      if (error instanceof Failure) throw error;
-      return undefined;
-    });
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) fail(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
-
 // --- compose.yaml ------------------------------------------------------------------------------
 
 type Service = { environment?: Record<string, string>; command?: string[] };
@@ -237,10 +216,10 @@ async function main(): Promise<void> {
     start(name, image.root, image.user, env, image.workdir, image.cmd!);
   }
   for (const [index, name] of ['gatehouse-a', 'gatehouse-b'].entries()) {
-    await until(`${name} to be ready`, async () => {
+    await until(async () => {
       if (children[index]!.exitCode !== null) fail(`${name} exited with ${children[index]!.exitCode}:\n${fs.readFileSync(path.join(work, `${name}.log`), 'utf8').slice(-2000)}`);
-      return (await fetch(`http://127.0.0.1:${ports[name]}/health/ready`)).ok || undefined;
-    }, 60);
+      return fetch(`http://127.0.0.1:${ports[name]}/health/ready`).then((r) => r.ok, () => false);
+    }, `${name} to be ready`, 60_000);
     const health = spawnSync('env', chrootArgs(image.root, image.user, { PORT: String(ports[name]) }, image.workdir, image.healthcheck!));
     if (health.status !== 0) fail(`the image's health check fails on ${name}`);
     ok(`${name} runs as ${image.user} from ${image.cmd!.join(' ')}; the health check passes`);
@@ -260,13 +239,15 @@ async function main(): Promise<void> {
   children.push(caddy);
   const issuer = environment(services['gatehouse-a']!).ISSUER!;
   const rootCa = path.join(caddyDir, 'caddy/pki/authorities/local/root.crt');
-  await until('Caddy to issue its certificate', async () => (fs.existsSync(rootCa) || undefined));
+  await until(() => fs.existsSync(rootCa), 'Caddy to issue its certificate');
   // Caddy's local CA, as a browser that was told to trust it
   tls.setDefaultCACertificates([...tls.getCACertificates('default'), fs.readFileSync(rootCa, 'utf8')]);
-  const discovery = await until('discovery through the proxy', async () => {
-    const response = await fetch(`${issuer}/.well-known/openid-configuration`);
-    return response.ok ? (await response.json()) as Record<string, string> : undefined;
-  });
+  let discovery: Record<string, string> = {};
+  await until(async () => {
+    const response = await fetch(`${issuer}/.well-known/openid-configuration`).catch(() => undefined);
+    if (response?.ok) discovery = (await response.json()) as Record<string, string>;
+    return Boolean(response?.ok);
+  }, 'discovery through the proxy');
   if (discovery.issuer !== issuer || !discovery.token_endpoint!.startsWith(`${issuer}/`)) fail(`discovery through the proxy names ${discovery.issuer}, ${discovery.token_endpoint}`);
   ok(`discovery through Caddy over HTTPS: issuer ${discovery.issuer}`);
   const metrics = await fetch(`${issuer}/metrics`);
@@ -322,7 +303,7 @@ try {
   await main();
   await cleanup();
 } catch (error) {
-  console.error(`\nFAILED: ${error instanceof Failure ? error.message : error instanceof Error ? error.stack : String(error)}\nlogs: ${work}`);
+  console.error(`\nFAILED: ${error instanceof Error ? error.message : String(error)}\nlogs: ${work}`);
   process.env.KEEP = '1';
   await cleanup();
   process.exit(1);

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '../../src/store/free-port.ts';
+import { until } from './eventually.ts';
 
 const MODULES = '/usr/lib/apache2/modules';
 // Shibboleth's module identifier breaks the foo_module pattern of the others
@@ -55,12 +56,10 @@ export async function startApache(modules: string[], config: (url: string, dir: 
   let stderr = '';
   child.stderr!.on('data', (chunk) => (stderr += chunk));
   const errorLog = () => `${stderr}${fs.existsSync(path.join(dir, 'error.log')) ? fs.readFileSync(path.join(dir, 'error.log'), 'utf8') : ''}`;
-  for (const until = Date.now() + 15_000; ;) {
+  await until(async () => {
     if (child.exitCode !== null) throw new Error(`Apache exited: ${errorLog()}`);
-    if (await fetch(`${url}/`, { redirect: 'manual' }).then(() => true, () => false)) break;
-    if (Date.now() > until) throw new Error(`Apache did not start: ${errorLog()}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+    return fetch(`${url}/`, { redirect: 'manual' }).then(() => true, () => false);
+  }, 'Apache to start', 15_000);
   return {
     url,
     errorLog,

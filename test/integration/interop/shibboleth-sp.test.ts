@@ -74,7 +74,9 @@ ShibConfig ${work}/shibboleth2.xml
   Header always set X-Name "expr=%{ENV:displayName}"
 </Location>`;
     }, { 'secure/index.html': '<p>the federated app</p>', 'bye.html': '<p>signed out</p>' });
-    await until(() => fs.existsSync(path.join(work, 'shibd.sock')), `shibd to listen: ${shibdLog}`);
+    await until(() => fs.existsSync(path.join(work, 'shibd.sock')), 'shibd to listen').catch((error: Error) => {
+      throw new Error(`${error.message}: ${shibdLog}`); // its log as it stands then, not when the wait began
+    });
     fs.chmodSync(path.join(work, 'shibd.sock'), 0o777); // Apache's children (www-data) talk to shibd over it
     // the SP's metadata, as Shibboleth generates it, registered as an operator would, with the
     // attribute names its federation expects

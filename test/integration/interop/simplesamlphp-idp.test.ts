@@ -9,6 +9,7 @@ import { applyImport } from '../../../src/import/apply-import.ts';
 import { freePort } from '../../../src/store/free-port.ts';
 import { launchChromium, startCallbackServer } from '../../helpers/chromium.ts';
 import { startGatehouse, type TestGatehouse } from '../../helpers/gatehouse.ts';
+import { until } from '../../helpers/eventually.ts';
 import { discover } from '../../helpers/relying-party.ts';
 import { SAML_FIXTURES } from '../../helpers/saml.ts';
 
@@ -83,10 +84,12 @@ $metadata['__DYNAMIC:1__'] = [
     ssp.stdout!.on('data', (chunk) => (sspLog += chunk));
     ssp.stderr!.on('data', (chunk) => (sspLog += chunk));
     let idpMetadata = '';
-    for (const until = Date.now() + 15_000; !idpMetadata.includes('IDPSSODescriptor');) {
-      if (Date.now() > until) throw new Error(`SimpleSAMLphp did not serve its metadata: ${sspLog}${idpMetadata}`);
+    await until(async () => {
       idpMetadata = await fetch(`${base}saml2/idp/metadata.php?output=xml`).then((r) => r.text(), () => '');
-    }
+      return idpMetadata.includes('IDPSSODescriptor');
+    }, 'SimpleSAMLphp to serve its IdP metadata', 15_000).catch((error: Error) => {
+      throw new Error(`${error.message}: ${sspLog}${idpMetadata.slice(0, 2000)}`);
+    });
     await applyImport(gatehouse.running.core, {
       saml_identity_providers: [{ id: 'corp', display_name: 'Corp SSO', metadata: idpMetadata, claims: { email: 'mail', name: 'displayName' } }],
     }, 'inline', { dryRun: false });
