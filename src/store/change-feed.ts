@@ -51,25 +51,39 @@ export async function createChangeFeed(options: { redis?: Redis; prefix: string;
   };
 }
 
-/** A dedicated connection LISTENing for changes, re-established when it drops. */
+/** A dedicated connection LISTENing for changes, re-established when it drops, until closed. */
 async function postgresListener(url: string, dispatch: (message: string) => void): Promise<{ close(): Promise<void> }> {
   let client: pg.Client | undefined;
+  let retry: NodeJS.Timeout | undefined;
   let closed = false;
+  // one attempt a second while the database is away, whether the connection ended or never came up
+  const reconnect = () => {
+    if (closed || retry) return;
+    retry = setTimeout(() => {
+      retry = undefined;
+      connect().catch(reconnect);
+    }, 1000).unref();
+  };
   const connect = async (): Promise<void> => {
     const next = new pg.Client({ connectionString: url });
     next.on('notification', (n) => n.payload && dispatch(n.payload));
     next.on('error', () => {});
-    next.on('end', () => {
-      if (!closed) setTimeout(() => connect().catch(() => {}), 1000).unref();
-    });
-    await next.connect();
-    await next.query(`LISTEN ${CHANNEL}`);
+    next.on('end', reconnect);
+    try {
+      await next.connect();
+      await next.query(`LISTEN ${CHANNEL}`);
+    } catch (error) {
+      await next.end().catch(() => {});
+      throw error;
+    }
     client = next;
+    if (closed) await next.end(); // closed while this attempt was under way
   };
   await connect();
   return {
     async close() {
       closed = true;
+      clearTimeout(retry);
       await client?.end().catch(() => {});
     },
   };
